@@ -1,0 +1,97 @@
+"""The sandbox's HTTP front door: one WSGI app that routes each request to the service that
+plays its AWS counterpart.
+
+- cognito-idp (JSON 1.1, `AWSCognitoIdentityProviderService.*`): moto, after the corrections
+  of `sandbox.user_pool_api`, minting tokens through `sandbox.user_pool_tokens`;
+- `/<user pool id>/.well-known/jwks.json` and `openid-configuration`: the pool's own keys;
+- cognito-identity (`AWSCognitoIdentityService.*`): `sandbox.identity_pool`;
+- `/execute-api/<api id>/...`: `sandbox.apigateway`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any, Callable, Iterable
+
+from moto.moto_server.werkzeug_app import create_backend_app
+from werkzeug.wrappers import Request, Response
+
+from sandbox import user_pool_api, user_pool_tokens
+from sandbox.apigateway import ApiGatewayService
+from sandbox.credentials import CredentialStore
+from sandbox.identity_pool import IdentityPoolService
+from sandbox.keys import KEYS
+from sandbox.wire import AwsError, amz_target, json_body, json_response
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+_WELL_KNOWN = re.compile(r"^/(?P<pool>[\w-]+_[0-9a-zA-Z]+)/\.well-known/(?P<doc>jwks\.json|openid-configuration)$")
+_EXECUTE_API = re.compile(r"^/execute-api/(?P<api>[a-z0-9]+)(?:/(?P<rest>.*))?$")
+
+
+class SandboxApp:
+    """Every service of the sandbox, behind one WSGI callable."""
+
+    def __init__(self, region: str = "us-east-1") -> None:
+        user_pool_tokens.install()
+        self.region = region
+        self.credentials = CredentialStore()
+        self.identity_pools = IdentityPoolService(region, self.credentials)
+        self.apis = ApiGatewayService(region)
+        self._moto_user_pools: WsgiApp = create_backend_app("cognito-idp")
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = _read_body(environ)
+        request = Request(environ)
+        try:
+            response = self._route(request)
+        except AwsError as error:
+            response = error.to_response()
+        if response is None:
+            environ["wsgi.input"] = io.BytesIO(body)  # moto reads the body again
+            return self._moto_user_pools(environ, start_response)
+        return response(environ, start_response)
+
+    def _route(self, request: Request) -> Response | None:
+        """A response, or None to let moto answer (the user-pool API)."""
+        prefix, operation = amz_target(request)
+        if prefix == "AWSCognitoIdentityProviderService":
+            return self._user_pool_api(request, operation)
+        if prefix == "AWSCognitoIdentityService":
+            return json_response(self.identity_pools.handle(operation, json_body(request)))
+        if match := _WELL_KNOWN.match(request.path):
+            return self._well_known(match["pool"], match["doc"], request)
+        if match := _EXECUTE_API.match(request.path):
+            return self.apis.handle(request, match["api"], match["rest"] or "")
+        return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
+
+    def _user_pool_api(self, request: Request, operation: str) -> Response | None:
+        if operation == "InitiateAuth":
+            user_pool_api.check_initiate_auth(json_body(request))
+        return None
+
+    def _well_known(self, user_pool_id: str, document: str, request: Request) -> Response:
+        pool = user_pool_api.find_pool(user_pool_id)
+        if pool is None:
+            return Response(json.dumps({"message": "User pool does not exist"}), status=404, content_type="application/json")
+        if document == "jwks.json":
+            return Response(json.dumps(KEYS.for_pool(user_pool_id).jwks()), content_type="application/json")
+        return Response(json.dumps(self._openid_configuration(pool, request)), content_type="application/json")
+
+    def _openid_configuration(self, pool: Any, request: Request) -> dict[str, Any]:
+        issuer = user_pool_tokens.issuer(pool)
+        return {
+            "issuer": issuer,
+            "jwks_uri": f"{request.host_url}{pool.id}/.well-known/jwks.json",
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "token"],
+            "subject_types_supported": ["public"],
+        }
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body

@@ -1,0 +1,179 @@
+"""The seeded topology: one user pool, its app clients, users and groups, an identity pool and
+two APIs, built through the sandbox's own HTTP API with boto3 as a team would build it on AWS.
+
+Each browser session of the dashboard gets its own topology, so attendees never disturb each
+other. The JSON returned by `seed` is a stable contract for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from sandbox.apigateway import Api, Route
+from sandbox.keys import KEYS
+from sandbox.server import SandboxServer
+
+ACCOUNT_ID = "123456789012"
+RESOURCE_SERVER = "https://api.cognito-lab.example"
+READ_SCOPE = f"{RESOURCE_SERVER}/items.read"
+_STANDARD_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+_PLAIN_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
+
+USERS: list[dict[str, Any]] = [
+    {"username": "alice", "password": "Alice-passw0rd!", "groups": ["admins"], "status": "CONFIRMED",
+     "note": "Signs in with a password; in the admins group, so her tokens carry cognito:groups and the admins role."},
+    {"username": "bob", "password": "Bob-passw0rd!", "groups": ["readers"], "status": "CONFIRMED",
+     "note": "In the readers group: the identity pool gives him the readers role."},
+    {"username": "carol", "password": "Carol-passw0rd!", "groups": [], "status": "CONFIRMED",
+     "note": "In no group: the identity pool gives her the default authenticated role."},
+    {"username": "dave", "password": "Dave-passw0rd!", "groups": [], "status": "UNCONFIRMED",
+     "note": "Signed up but never confirmed: sign-in answers UserNotConfirmedException."},
+    {"username": "erin", "password": "Erin-temp0rary!", "groups": [], "status": "FORCE_CHANGE_PASSWORD",
+     "note": "Created by an admin with a temporary password: sign-in answers the NEW_PASSWORD_REQUIRED challenge."},
+]
+
+
+def _client(server: SandboxServer, service: str) -> Any:
+    return boto3.client(service, endpoint_url=server.endpoint, region_name=server.app.region,
+                        config=Config(retries={"max_attempts": 1}), **_PLAIN_CREDENTIALS)
+
+
+def role_arn(tag: str, name: str) -> str:
+    return f"arn:aws:iam::{ACCOUNT_ID}:role/CognitoLab-{tag}-{name}"
+
+
+def _create_pool(idp: Any, tag: str) -> str:
+    pool = idp.create_user_pool(
+        PoolName=f"cognito-lab-{tag}", AutoVerifiedAttributes=["email"],
+        Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
+    )["UserPool"]
+    idp.create_resource_server(UserPoolId=pool["Id"], Identifier=RESOURCE_SERVER, Name="Lab items API",
+                               Scopes=[{"ScopeName": "items.read", "ScopeDescription": "Read items"},
+                                       {"ScopeName": "items.write", "ScopeDescription": "Write items"}])
+    return pool["Id"]
+
+
+def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
+    common = {"UserPoolId": user_pool_id, "PreventUserExistenceErrors": "ENABLED",
+              "ReadAttributes": ["email", "email_verified", "custom:department"]}
+    public = idp.create_user_pool_client(
+        ClientName="public-web", GenerateSecret=False, **common,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=_STANDARD_SCOPES + [READ_SCOPE],
+        CallbackURLs=["http://localhost:8501/sign_in"], LogoutURLs=["http://localhost:8501/"],
+        SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]
+    confidential = idp.create_user_pool_client(
+        ClientName="confidential-server", GenerateSecret=True, **common,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
+    machine = idp.create_user_pool_client(
+        UserPoolId=user_pool_id, ClientName="machine-to-machine", GenerateSecret=True,
+        AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
+        AllowedOAuthScopes=[READ_SCOPE])["UserPoolClient"]
+    return {
+        "public": {"client_id": public["ClientId"], "note": "No secret: browser and native flows, code flow with PKCE."},
+        "confidential": {"client_id": confidential["ClientId"], "client_secret": confidential["ClientSecret"],
+                         "note": "Has a secret: every call needs SECRET_HASH."},
+        "machine": {"client_id": machine["ClientId"], "client_secret": machine["ClientSecret"],
+                    "note": "client_credentials only: access tokens with custom scopes, no user."},
+    }
+
+
+def _create_groups(idp: Any, user_pool_id: str, roles: dict[str, str]) -> None:
+    for precedence, group in enumerate(("admins", "readers"), start=1):
+        idp.create_group(UserPoolId=user_pool_id, GroupName=group, RoleArn=roles[group], Precedence=precedence)
+
+
+def _create_user(idp: Any, user_pool_id: str, public_client_id: str, user: dict[str, Any]) -> None:
+    attributes = [{"Name": "email", "Value": f"{user['username']}@example.com"},
+                  {"Name": "email_verified", "Value": "true"},
+                  {"Name": "custom:department", "Value": "engineering"}]
+    if user["status"] == "UNCONFIRMED":
+        idp.sign_up(ClientId=public_client_id, Username=user["username"], Password=user["password"],
+                    UserAttributes=attributes[:1])
+        return
+    idp.admin_create_user(UserPoolId=user_pool_id, Username=user["username"], MessageAction="SUPPRESS",
+                          TemporaryPassword=user["password"], UserAttributes=attributes)
+    if user["status"] == "CONFIRMED":
+        idp.admin_set_user_password(UserPoolId=user_pool_id, Username=user["username"],
+                                    Password=user["password"], Permanent=True)
+    for group in user["groups"]:
+        idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user["username"], GroupName=group)
+
+
+def _create_identity_pool(identity: Any, provider: str, clients: dict[str, dict[str, Any]],
+                          roles: dict[str, str], tag: str) -> str:
+    pool_id = identity.create_identity_pool(
+        IdentityPoolName=f"cognito_lab_{tag}", AllowUnauthenticatedIdentities=True, AllowClassicFlow=True,
+        CognitoIdentityProviders=[{"ProviderName": provider, "ClientId": clients[name]["client_id"],
+                                   "ServerSideTokenCheck": False} for name in ("public", "confidential")],
+    )["IdentityPoolId"]
+    identity.set_identity_pool_roles(
+        IdentityPoolId=pool_id,
+        Roles={"authenticated": roles["authenticated"], "unauthenticated": roles["unauthenticated"]},
+        RoleMappings={f"{provider}:{clients['public']['client_id']}": {
+            "Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}},
+    )
+    return pool_id
+
+
+def _routes() -> list[Route]:
+    return [
+        Route("rest", "GET", "/public", "NONE", note="No authorizer: anyone may call."),
+        Route("rest", "GET", "/profile", "COGNITO_USER_POOLS", note="Cognito authorizer, no scopes: ID token only."),
+        Route("rest", "GET", "/items", "COGNITO_USER_POOLS", (READ_SCOPE,), note="Cognito authorizer with a scope: access token with that scope."),
+        Route("rest", "GET", "/iam", "AWS_IAM", note="SigV4 with identity-pool credentials."),
+        Route("http", "GET", "/profile", "JWT", note="JWT authorizer, audience = the app clients: either token."),
+        Route("http", "GET", "/items", "JWT", (READ_SCOPE,), note="JWT authorizer with a scope."),
+    ]
+
+
+def _add_apis(server: SandboxServer, user_pool_id: str, issuer: str, audience: list[str]) -> dict[str, str]:
+    routes, urls = _routes(), {}
+    for kind, stage in (("rest", "prod"), ("http", "$default")):
+        api_id = secrets.token_hex(5)
+        server.app.apis.add(Api(api_id, kind, stage, user_pool_id, issuer, audience,
+                                [r for r in routes if r.api == kind]))
+        urls[kind] = f"{server.endpoint}/execute-api/{api_id}" + ("/prod" if kind == "rest" else "")
+    return urls
+
+
+def seed(server: SandboxServer) -> dict[str, Any]:
+    """Build a fresh topology in the sandbox and describe it."""
+    tag = secrets.token_hex(3)
+    idp, identity = _client(server, "cognito-idp"), _client(server, "cognito-identity")
+    region = server.app.region
+    roles = {name: role_arn(tag, name.capitalize()) for name in ("authenticated", "unauthenticated", "admins", "readers")}
+    user_pool_id = _create_pool(idp, tag)
+    KEYS.for_pool(user_pool_id)
+    clients = _create_clients(idp, user_pool_id)
+    _create_groups(idp, user_pool_id, roles)
+    for user in USERS:
+        _create_user(idp, user_pool_id, clients["public"]["client_id"], user)
+    provider = f"cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+    issuer = f"https://{provider}"
+    identity_pool_id = _create_identity_pool(identity, provider, clients, roles, tag)
+    audience = [clients["public"]["client_id"], clients["confidential"]["client_id"]]
+    return {
+        "endpoint": server.endpoint, "region": region, "user_pool_id": user_pool_id, "issuer": issuer,
+        "jwks_url": f"{server.endpoint}/{user_pool_id}/.well-known/jwks.json", "domain": None,
+        "clients": clients,
+        "resource_servers": [{"identifier": RESOURCE_SERVER, "scopes": [READ_SCOPE, f"{RESOURCE_SERVER}/items.write"]}],
+        "users": [{k: u[k] for k in ("username", "password", "groups", "note")} for u in USERS],
+        "identity_pool_id": identity_pool_id, "roles": roles,
+        "apis": _add_apis(server, user_pool_id, issuer, audience),
+        "routes": [route.to_json() for route in _routes()],
+    }
+
+
+def release(server: SandboxServer, topology: dict[str, Any]) -> None:
+    """Forget everything `seed` built for this topology."""
+    _client(server, "cognito-idp").delete_user_pool(UserPoolId=topology["user_pool_id"])
+    _client(server, "cognito-identity").delete_identity_pool(IdentityPoolId=topology["identity_pool_id"])
+    KEYS.forget(topology["user_pool_id"])
+    for url in topology["apis"].values():
+        server.app.apis.remove(url.split("/execute-api/")[1].split("/")[0])
