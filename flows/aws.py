@@ -1,0 +1,47 @@
+"""boto3 clients for a Target, with timeouts, bounded retries and wire capture."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import boto3
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from flows.capture import Recorder
+from flows.steps import AwsFailure
+from flows.target import Target
+
+# Unsigned: InitiateAuth, GetId, GetCredentialsForIdentity… are called without AWS
+# credentials on AWS too (aws-facts.md §0), so the lab never needs any for them.
+_CLIENT_CONFIG = Config(signature_version=UNSIGNED, connect_timeout=3, read_timeout=10,
+                        retries={"max_attempts": 2, "mode": "standard"})
+_SESSION_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _boto_session() -> boto3.Session:
+    # One shared session caches botocore's service models (slow to load); it holds no user
+    # data. Creating clients from it is serialised: boto3 sessions are not thread-safe.
+    return boto3.Session()
+
+
+def client(target: Target, service: str, recorder: Recorder) -> Any:
+    with _SESSION_LOCK:
+        created = _boto_session().client(service, region_name=target.region,
+                                         endpoint_url=target.endpoint_url, config=_CLIENT_CONFIG)
+    return recorder.attach(created)
+
+
+def failure_from(error: Exception) -> AwsFailure:
+    """An AWS error (or an unreachable endpoint) as a result the page can explain."""
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return AwsFailure(details.get("Code", "Unknown"), details.get("Message", ""), status)
+    if isinstance(error, BotoCoreError):
+        return AwsFailure("EndpointUnreachable", str(error))
+    raise error

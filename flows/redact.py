@@ -1,0 +1,74 @@
+"""Redaction, in one place (DESIGN.md).
+
+Two levels:
+- passwords are scrubbed when an exchange is captured: they are never stored, so never shown;
+- client secrets, AWS secret keys, session tokens and Basic credentials are kept (the learner
+  may reveal them on screen) but masked wherever they are shown or exported by default.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlencode
+
+SCRUBBED = "********"
+PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryPassword", "PreviousPassword",
+                             "ProposedPassword", "password"})
+SECRET_FIELDS = frozenset({"SecretKey", "SecretAccessKey", "SessionToken", "ClientSecret", "client_secret",
+                           "aws_secret_access_key", "aws_session_token"})
+SECRET_HEADERS = frozenset({"x-amz-security-token"})
+
+
+def mask(value: str) -> str:
+    """Masked but recognisable: the first 4 characters and the length."""
+    return f"{value[:4]}…({len(value)} chars, masked)" if len(value) > 8 else SCRUBBED
+
+
+def _walk(value: Any, fields: frozenset[str], replace: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: replace(v) if k in fields and isinstance(v, str) else _walk(v, fields, replace)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fields, replace) for v in value]
+    return value
+
+
+def _redact_body(body: str, fields: frozenset[str], replace: Any) -> str:
+    if not body:
+        return body
+    try:
+        return json.dumps(_walk(json.loads(body), fields, replace))
+    except (json.JSONDecodeError, TypeError):
+        pass
+    pairs = parse_qsl(body, keep_blank_values=True)
+    if pairs and "=" in body and not body.lstrip().startswith(("{", "<")):
+        return urlencode([(k, replace(v) if k in fields else v) for k, v in pairs])
+    return body
+
+
+def scrub_passwords(body: str) -> str:
+    """Irreversibly remove passwords from a request or response body."""
+    return _redact_body(body, PASSWORD_FIELDS, lambda _: SCRUBBED)
+
+
+def mask_body(body: str) -> str:
+    return _redact_body(body, SECRET_FIELDS, mask)
+
+
+def mask_header(name: str, value: str) -> str:
+    lowered = name.lower()
+    if lowered in SECRET_HEADERS:
+        return mask(value)
+    if lowered == "authorization" and value.lower().startswith("basic "):
+        return "Basic " + mask(value[6:])  # base64(client_id:client_secret)
+    return value
+
+
+def mask_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, mask_header(name, value)) for name, value in headers)
+
+
+def mask_mapping(values: dict[str, Any]) -> dict[str, Any]:
+    """Mask secret fields of a result shown to the learner (credentials, client settings)."""
+    return _walk(values, SECRET_FIELDS, mask)
