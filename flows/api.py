@@ -14,10 +14,9 @@ from flows.target import ApiRoute, Target
 _TIMEOUT = (3, 10)
 # What API Gateway's answers mean (aws-facts.md §5–6).
 MEANINGS = {
-    (401, "Unauthorized"): "The authorizer rejected the token: missing, not signed by the pool, or the wrong "
-                           "token type (a REST Cognito authorizer without scopes takes only ID tokens).",
-    (401, "The incoming token has expired"): "The token's exp is in the past: refresh it.",
-    (403, "Missing Authentication Token"): "The request was not signed with SigV4, or the route does not exist.",
+    (401, "Unauthorized"): "meaning.api.unauthorized",
+    (401, "The incoming token has expired"): "meaning.api.expired",
+    (403, "Missing Authentication Token"): "meaning.api.missing_authentication_token",
 }
 
 
@@ -30,11 +29,11 @@ def _body(response: requests.Response) -> Any:
 
 def _route_notes(route: ApiRoute) -> list[Note]:
     if route.auth == "COGNITO_USER_POOLS" and not route.scopes:
-        return [Note("A REST Cognito authorizer with no scopes on the method accepts only ID tokens.", "api-gateway.md")]
+        return [Note("note.api.rest_no_scopes", "api-gateway.md")]
     if route.auth == "COGNITO_USER_POOLS":
-        return [Note("With scopes on the method, the authorizer wants an access token carrying one of them.", "api-gateway.md")]
+        return [Note("note.api.rest_scopes", "api-gateway.md")]
     if route.auth == "JWT":
-        return [Note("An HTTP API JWT authorizer accepts either token when aud or client_id is in its audience.", "api-gateway.md")]
+        return [Note("note.api.jwt", "api-gateway.md")]
     return []
 
 
@@ -42,7 +41,7 @@ def _failure(status: int, body: Any) -> AwsFailure | None:
     if status < 400:
         return None
     message = body.get("message", "") if isinstance(body, dict) else str(body)
-    return AwsFailure(f"HTTP {status}", message, status, MEANINGS.get((status, message), ""))
+    return AwsFailure(message or f"HTTP {status}", message, status, MEANINGS.get((status, message), ""))
 
 
 def call_route(target: Target, route: ApiRoute, token: str | None, bearer_prefix: bool = False) -> StepResult:
@@ -55,7 +54,7 @@ def call_route(target: Target, route: ApiRoute, token: str | None, bearer_prefix
         response = recorder.session(f"{route.method} {route.path}").request(route.method, url, headers=headers, timeout=_TIMEOUT)
     except requests.RequestException as error:
         recorder.record_failure(f"{route.method} {route.path}", route.method, url, error)
-        result.failure = AwsFailure("EndpointUnreachable", str(error), None, "The API did not answer.")
+        result.failure = AwsFailure("EndpointUnreachable", str(error), None, "meaning.EndpointUnreachable")
         return result
     body = _body(response)
     result.outputs = {"status": response.status_code, "body": body}

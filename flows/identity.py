@@ -11,22 +11,19 @@ from flows.capture import Recorder
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
 
+# Identity-pool error messages (aws-facts.md §4.1) and the message key that explains each.
 MEANINGS = {
-    "Invalid login token. Missing a required claim: aud":
-        "This is an access token. The identity pool wants the ID token: it checks aud against its app clients.",
-    "Invalid login token. Issuer doesn't match providerName":
-        "The Logins key must be the token's iss without https://, e.g. cognito-idp.<region>.amazonaws.com/<pool id>.",
-    "Token is not from a supported provider of this identity pool.":
-        "The token's app client (aud) or user pool is not configured on this identity pool.",
-    "Unauthenticated access is not supported for this identity pool.":
-        "Guest access is off: send a Logins map with an ID token.",
+    "Invalid login token. Missing a required claim: aud": "meaning.identity.missing_aud",
+    "Invalid login token. Issuer doesn't match providerName": "meaning.identity.issuer_mismatch",
+    "Token is not from a supported provider of this identity pool.": "meaning.identity.unsupported_provider",
+    "Unauthenticated access is not supported for this identity pool.": "meaning.identity.guest_disabled",
 }
 
 
 def _explained(failure: AwsFailure) -> AwsFailure:
     meaning = MEANINGS.get(failure.message, "")
     if failure.message.startswith("Invalid login token. Token expired"):
-        meaning = "The ID token has expired: sign in again or refresh it."
+        meaning = "meaning.identity.expired"
     return AwsFailure(failure.code, failure.message, failure.status, meaning)
 
 
@@ -37,10 +34,8 @@ def logins_map(target: Target, id_token: str) -> dict[str, str]:
 
 def _notes() -> list[Note]:
     return [
-        Note("The Logins key is the token's iss without https://, and its value is the ID token: the pool "
-             "checks aud against the app clients it trusts, and access tokens have no aud.", "identity-pools.md"),
-        Note("Enhanced flow: GetId, then GetCredentialsForIdentity; Cognito calls STS for you. "
-             "The credentials last one hour.", "identity-pools.md"),
+        Note("note.identity.logins_map", "identity-pools.md"),
+        Note("note.identity.enhanced_flow", "identity-pools.md"),
     ]
 
 

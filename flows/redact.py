@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Iterable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 SCRUBBED = "********"
 PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryPassword", "PreviousPassword",
@@ -22,7 +22,7 @@ SECRET_HEADERS = frozenset({"x-amz-security-token"})
 
 def mask(value: str) -> str:
     """Masked but recognisable: the first 4 characters and the length."""
-    return f"{value[:4]}…({len(value)} chars, masked)" if len(value) > 8 else SCRUBBED
+    return f"{value[:4]}...({len(value)} chars, masked)" if len(value) > 8 else SCRUBBED
 
 
 def _walk(value: Any, fields: frozenset[str], replace: Any) -> Any:
@@ -43,7 +43,8 @@ def _redact_body(body: str, fields: frozenset[str], replace: Any) -> str:
         pass
     pairs = parse_qsl(body, keep_blank_values=True)
     if pairs and "=" in body and not body.lstrip().startswith(("{", "<")):
-        return urlencode([(k, replace(v) if k in fields else v) for k, v in pairs])
+        # Keep the markers readable in a form body: don't percent-encode what redaction wrote.
+        return urlencode([(k, replace(v) if k in fields else v) for k, v in pairs], safe="*.(), ", quote_via=quote)
     return body
 
 

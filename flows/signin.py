@@ -12,25 +12,15 @@ from flows.capture import Recorder
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
 
-# What each Cognito error means for a learner (aws-facts.md §2.6).
-MEANINGS = {
-    "NotAuthorizedException": "Cognito refused the credentials. With PreventUserExistenceErrors on, "
-                              "a wrong password and an unknown user give the same answer, so attackers "
-                              "can't tell which usernames exist.",
-    "UserNotFoundException": "No such user. The pool reveals it because PreventUserExistenceErrors is "
-                             "LEGACY (the API's default).",
-    "UserNotConfirmedException": "The user signed up but never confirmed the code. Cognito says so even "
-                                 "when the password is wrong.",
-    "InvalidParameterException": "The request is not allowed as sent, e.g. the app client does not "
-                                 "enable this auth flow (USER_PASSWORD_AUTH is off by default).",
-    "PasswordResetRequiredException": "An administrator required a password reset.",
-    "ResourceNotFoundException": "The app client id does not exist in this region.",
-    "EndpointUnreachable": "The endpoint did not answer. Is the sandbox running, or the region right?",
-}
+# What each Cognito error means for a learner (aws-facts.md §2.6): keys of flows/locales.
+EXPLAINED_ERRORS = frozenset({"NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException",
+                              "InvalidParameterException", "PasswordResetRequiredException",
+                              "ResourceNotFoundException", "EndpointUnreachable"})
 
 
 def _explained(failure: AwsFailure) -> AwsFailure:
-    return AwsFailure(failure.code, failure.message, failure.status, MEANINGS.get(failure.code, ""))
+    meaning = f"meaning.{failure.code}" if failure.code in EXPLAINED_ERRORS else ""
+    return AwsFailure(failure.code, failure.message, failure.status, meaning)
 
 
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
@@ -59,9 +49,8 @@ def sign_in_with_password(target: Target, username: str, password: str, client_n
     """InitiateAuth with USER_PASSWORD_AUTH: one round trip, password sent over TLS."""
     recorder = Recorder()
     result = StepResult("sign_in", recorder.exchanges, notes=[
-        Note("USER_PASSWORD_AUTH sends the password itself (over TLS) in one round trip; "
-             "USER_SRP_AUTH proves it without sending it.", "sign-in.md"),
-        Note("The app client must enable ALLOW_USER_PASSWORD_AUTH: it is off by default.", "sign-in.md"),
+        Note("note.signin.password_sent", "sign-in.md"),
+        Note("note.signin.flow_off_by_default", "sign-in.md"),
     ])
     idp = client(target, "cognito-idp", recorder)
     try:
@@ -72,6 +61,5 @@ def sign_in_with_password(target: Target, username: str, password: str, client_n
         return result
     result.outputs = _outputs(response)
     if result.outputs.get("challenge"):
-        result.notes.append(Note(f"Cognito answered with the {result.outputs['challenge']} challenge instead "
-                                 "of tokens: the sign-in is not finished.", "sign-in.md"))
+        result.notes.append(Note("note.signin.challenge", "sign-in.md", {"challenge": result.outputs["challenge"]}))
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows import i18n
 from flows.capture import Exchange
 
 
@@ -12,9 +13,13 @@ from flows.capture import Exchange
 class Note:
     """Something worth learning at this step, with the doc section that explains it."""
 
-    text: str
+    key: str  # a message key of flows/locales/*.json
     doc: str = ""  # e.g. "identity-pools.md#the-logins-map"
+    params: dict[str, Any] = field(default_factory=dict)
     fidelity: bool = False  # True: how the sandbox differs from AWS here
+
+    def text(self, lang: str = "en") -> str:
+        return i18n.text(self.key, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,10 @@ class AwsFailure:
     code: str
     message: str
     status: int | None = None
-    meaning: str = ""
+    meaning_key: str = ""  # what it means for the learner, as a message key
+
+    def meaning(self, lang: str = "en") -> str:
+        return i18n.text(self.meaning_key, lang) if self.meaning_key else ""
 
 
 @dataclass
@@ -39,14 +47,14 @@ class StepResult:
     def ok(self) -> bool:
         return self.failure is None
 
-    def to_json(self, reveal_secrets: bool = False) -> dict[str, Any]:
+    def to_json(self, reveal_secrets: bool = False, lang: str = "en") -> dict[str, Any]:
         from flows.redact import mask_mapping
 
         exchanges = self.exchanges if reveal_secrets else [e.masked() for e in self.exchanges]
         return {
             "step": self.step, "ok": self.ok,
-            "failure": None if self.failure is None else vars(self.failure),
+            "failure": None if self.failure is None else {**vars(self.failure), "meaning": self.failure.meaning(lang)},
             "outputs": self.outputs if reveal_secrets else mask_mapping(self.outputs),
-            "notes": [vars(n) for n in self.notes],
+            "notes": [{"text": n.text(lang), "doc": n.doc, "fidelity": n.fidelity} for n in self.notes],
             "exchanges": [e.to_json() for e in exchanges],
         }

@@ -45,7 +45,7 @@ def _check_signature(token: str, header: dict[str, Any], user_pool_id: str) -> N
 def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: set[str]) -> dict[str, Any]:
     """Return the token's claims if the pool accepts it under this Logins key, else raise."""
     header, claims = _unverified(token)
-    if not provider_name.startswith(_USER_POOL_PREFIX):
+    if not str(claims.get("iss", "")).startswith("https://" + _USER_POOL_PREFIX):
         raise _not_authorized("Invalid login token. Not a Cognito token.")
     if claims.get("iss") != "https://" + provider_name:
         # The key has no scheme; a typo, a wrong region or an https:// prefix all land here.

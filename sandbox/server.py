@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import socket
 import threading
 from dataclasses import dataclass
 
@@ -43,8 +44,9 @@ class SandboxServer:
 
 
 def _listen(host: str, port: int, app: SandboxApp) -> BaseWSGIServer:
+    # Bind first ourselves: werkzeug's make_server reports a busy port by exiting the process.
     try:
-        return make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        listening = socket.create_server((host, port))
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise SandboxStartError(
@@ -52,6 +54,9 @@ def _listen(host: str, port: int, app: SandboxApp) -> BaseWSGIServer:
                 f"Stop the program using it, or choose another port (port 0 picks a free one)."
             ) from error
         raise SandboxStartError(f"The sandbox cannot listen on {host}:{port}: {error.strerror}.") from error
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler, fd=listening.fileno())
+    listening.close()  # werkzeug holds its own duplicate of the socket
+    return server
 
 
 def start_sandbox(host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1") -> SandboxServer:

@@ -8,6 +8,9 @@ when the password is wrong).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus, cognitoidp_backends
@@ -49,9 +52,11 @@ def check_initiate_auth(body: dict[str, Any]) -> None:
         return  # moto answers ResourceNotFoundException itself
     pool, client = found
     flow = str(body.get("AuthFlow", ""))
+    parameters = body.get("AuthParameters") or {}
     _check_flow_enabled(client, flow)
     if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
-        _check_user(pool, client, (body.get("AuthParameters") or {}).get("USERNAME", ""))
+        _check_secret_hash(client, parameters.get("USERNAME", ""), parameters.get("SECRET_HASH"))
+        _check_user(pool, client, parameters.get("USERNAME", ""))
 
 
 def _check_flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> None:
@@ -60,6 +65,22 @@ def _check_flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> None:
     if settings and not set(settings) & set(enabled):
         # Exact text quoted from AWS by an emulator PR; UNCONFIRMED on an AWS page (§2.1).
         raise AwsError("InvalidParameterException", f"{flow} flow not enabled for this client")
+
+
+def expected_secret_hash(client_secret: str, username: str, client_id: str) -> str:
+    """Base64(HMAC-SHA256(key=client secret, msg=username + client id)) (aws-facts.md §2.4)."""
+    digest = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _check_secret_hash(client: CognitoIdpUserPoolClient, username: str, secret_hash: str | None) -> None:
+    # moto skips this check for USER_PASSWORD_AUTH; AWS answers both cases (aws-facts.md §2.4).
+    if not client.generate_secret:
+        return
+    if not secret_hash:
+        raise AwsError("NotAuthorizedException", f"Unable to verify secret hash for client {client.id}")
+    if not hmac.compare_digest(secret_hash, expected_secret_hash(client.secret, username, client.id)):
+        raise AwsError("NotAuthorizedException", f"SecretHash does not match for the client: {client.id}")
 
 
 def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str) -> None:

@@ -1,0 +1,42 @@
+"""Shared fixtures: a real sandbox server on loopback, and a fresh topology in it.
+
+boto3 and requests talk to it over real HTTP, exactly as the lab talks to AWS.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from flows.target import Target, target_from_topology
+from sandbox.server import SandboxServer, start_sandbox
+from sandbox.topology import release, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# No test may reach AWS: boto3 must never find real credentials or a real endpoint.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing-not-a-real-key")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing-not-a-real-secret")
+os.environ.pop("AWS_PROFILE", None)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    server = start_sandbox("127.0.0.1", 0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def topology(sandbox_server: SandboxServer) -> Iterator[dict[str, Any]]:
+    seeded = seed(sandbox_server)
+    yield seeded
+    release(sandbox_server, seeded)
+
+
+@pytest.fixture(scope="module")
+def target(topology: dict[str, Any]) -> Target:
+    return target_from_topology(topology)

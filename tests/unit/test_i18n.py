@@ -1,0 +1,39 @@
+"""Every user-facing text comes from one catalogue per language, and both are complete."""
+
+from __future__ import annotations
+
+import re
+
+from flows import i18n
+from tests.conftest import ROOT
+
+_KEY_USE = re.compile(r"""(?:\bt|Note|text)\(\s*["']([a-z_]+\.[A-Za-z_.]+)["']""")
+_MEANING_KEY = re.compile(r"""["']((?:meaning|note)\.[A-Za-z_.]+)["']""")
+
+
+def _keys_used() -> set[str]:
+    used: set[str] = set()
+    for folder in ("flows", "ui", "pages"):
+        for path in (ROOT / folder).rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            used |= set(_KEY_USE.findall(source)) | set(_MEANING_KEY.findall(source))
+    used |= {"meaning.%s" % code for code in __import__("flows.signin").signin.EXPLAINED_ERRORS}
+    return used
+
+
+def test_both_catalogues_have_the_same_keys():
+    assert set(i18n.catalogue("en")) == set(i18n.catalogue("ja"))
+
+
+def test_every_key_used_in_code_exists():
+    assert sorted(_keys_used() - set(i18n.catalogue("en"))) == []
+
+
+def test_placeholders_match_between_languages():
+    placeholders = re.compile(r"{(\w+)}")
+    for key, english in i18n.catalogue("en").items():
+        assert set(placeholders.findall(english)) == set(placeholders.findall(i18n.catalogue("ja")[key])), key
+
+
+def test_missing_key_is_visible():
+    assert i18n.text("no.such.key", "ja") == i18n.missing_marker("no.such.key")
