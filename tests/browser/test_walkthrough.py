@@ -1,0 +1,48 @@
+"""A learner clicks through the four legs in a real browser and sees what they should."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def _main(page: Page):
+    return page.locator("[data-testid='stMain']")
+
+
+def _idle(page: Page) -> None:
+    page.wait_for_timeout(300)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=30_000)
+
+
+def test_four_legs_by_clicking_only(page: Page, dashboard_url: str):
+    page.goto(dashboard_url)
+    expect(page.get_by_role("heading", name="Cognito Lab")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile(r"^1\. Sign in")).click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_text("Signed in: the user pool returned")).to_be_visible()
+    expect(_main(page)).to_contain_text('"PASSWORD": "********"')
+
+    page.get_by_role("link", name="Next: look inside the tokens").click()
+    expect(page.get_by_role("heading", name="ID token", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Access token", exact=True)).to_be_visible()
+    expect(page.get_by_text("Signature verified against the user pool's JWKS")).to_have_count(2)
+
+    page.get_by_role("link", name="Next: exchange the ID token").click()
+    page.get_by_role("button", name="Exchange the ID token for AWS credentials").click()
+    expect(page.get_by_text(re.compile(r"Credentials for identity us-east-1:"))).to_be_visible()
+    _idle(page)
+    expect(_main(page)).to_contain_text("chars, masked)")
+
+    page.get_by_role("link", name="Next: call the API").click()
+    page.get_by_role("button", name="Call with the ID token").click()
+    expect(page.get_by_text("HTTP 200", exact=True)).to_be_visible()
+    expect(_main(page)).to_contain_text("cognito:username")
+    page.get_by_role("button", name="Call with no token").click()
+    expect(page.get_by_text("HTTP 401", exact=True)).to_be_visible()
+    expect(_main(page)).to_contain_text('"message": "Unauthorized"')

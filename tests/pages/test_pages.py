@@ -1,0 +1,110 @@
+"""Every page, through Streamlit's AppTest, against the real in-process sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+PAGES = ["pages/overview.py", "pages/sign_in.py", "pages/tokens.py", "pages/identity_pool.py",
+         "pages/api_gateway.py", "pages/reference.py"]
+
+
+def _texts(app: AppTest) -> str:
+    parts = [e.value for kind in ("title", "markdown", "caption", "info", "success", "error", "warning", "code")
+             for e in getattr(app, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def _app() -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _visit(app: AppTest, page: str) -> AppTest:
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _button(app: AppTest, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def _sign_in(app: AppTest, username: str = "alice") -> AppTest:
+    _visit(app, "pages/sign_in.py")
+    app.selectbox(key="sign_in_user").set_value(username).run()
+    _button(app, "Sign in").click().run()
+    assert not app.exception
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_a_missing_text(page):
+    app = _visit(_app(), page)
+    assert "⟦" not in _texts(app)
+
+
+def test_overview_shows_the_four_legs_diagram():
+    app = _app()
+    assert app.title[0].value == "Cognito Lab"
+    assert "four legs" in _texts(app)
+
+
+def test_sign_in_then_tokens_side_by_side_verified():
+    app = _sign_in(_app())
+    assert any("Signed in" in s.value for s in app.success)
+    assert "\"PASSWORD\": \"********\"" in _texts(app)
+    _visit(app, "pages/tokens.py")
+    texts = _texts(app)
+    assert "ID token" in texts and "Access token" in texts
+    assert sum("Signature verified" in s.value for s in app.success) == 2
+    assert len(app.dataframe) == 4  # claims and checklist, for each token
+
+
+def test_wrong_password_shows_cognitos_error_next_to_the_request():
+    app = _visit(_app(), "pages/sign_in.py")
+    app.text_input(key="password-alice").set_value("wrong").run()
+    _button(app, "Sign in").click().run()
+    assert not app.exception
+    assert any("NotAuthorizedException" in e.value for e in app.error)
+    assert "Incorrect username or password." in _texts(app)
+    assert "wrong" not in [c.value for c in app.code]
+
+
+def test_identity_pool_masks_the_secret_key():
+    app = _sign_in(_app())
+    _visit(app, "pages/identity_pool.py")
+    _button(app, "Exchange the ID token for AWS credentials").click().run()
+    assert any("Credentials for identity" in s.value for s in app.success)
+    frame = app.dataframe[0].value
+    secret = frame[frame["field"] == "SecretKey"]["value"].iloc[0]
+    assert "masked" in secret
+
+
+def test_identity_pool_refuses_the_access_token_with_the_real_error():
+    app = _sign_in(_app())
+    _visit(app, "pages/identity_pool.py")
+    _button(app, "Try the access token instead").click().run()
+    assert "Invalid login token. Missing a required claim: aud" in _texts(app)
+
+
+def test_api_call_200_with_id_token_then_401_without():
+    app = _sign_in(_app())
+    _visit(app, "pages/api_gateway.py")
+    _button(app, "Call with the ID token").click().run()
+    assert any(s.value == "HTTP 200" for s in app.success)
+    assert app.json[0].value  # the claims the backend received
+    _button(app, "Call with no token").click().run()
+    assert any(e.value == "HTTP 401" for e in app.error)
+
+
+def test_japanese_switch_changes_the_labels():
+    app = _app()
+    app.selectbox(key="lang").set_value("ja").run()
+    assert not app.exception
+    _visit(app, "pages/sign_in.py")
+    assert any(b.label == "サインイン" for b in app.button)
