@@ -1,4 +1,5 @@
-"""All user-facing text, from one catalogue per language (`flows/locales/<lang>.json`).
+"""All user-facing text, from one catalogue per language (`flows/locales/<lang>/*.json`,
+one file per area, merged; a key may appear in only one file).
 
 Flows return message keys, not sentences, so the dashboard can show every explanation in the
 learner's language and the command line in English.
@@ -17,7 +18,14 @@ _LOCALES = Path(__file__).parent / "locales"
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((_LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((_LOCALES / lang).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        duplicated = merged.keys() & part.keys()
+        if duplicated:
+            raise ValueError(f"{path.name} repeats keys of another catalogue file: {sorted(duplicated)}")
+        merged.update(part)
+    return merged
 
 
 def missing_marker(key: str) -> str:
