@@ -1,0 +1,254 @@
+"""Decode a user-pool JWT without verifying it (RFC 7515 compact serialization, RFC 7519).
+
+Decoding is what a learner does first: look inside a token. Nothing here proves the token is
+genuine; that is `flows.jwt_verify`. The decoder is strict on purpose, so that the verifier built
+on it never judges a token whose text can be read two ways:
+
+- every segment must be canonical, unpadded base64url (RFC 7515 §2);
+- header and payload must be UTF-8 JSON *objects* with no duplicate member names. RFC 7515 §4
+  and RFC 7519 §4 allow either rejecting duplicates or keeping the last one; rejecting is the
+  safe choice, since two parsers reading `{"sub":"a","sub":"b"}` differently is a classic
+  token-confusion bug.
+
+pyjwt's own decoder (`jwt.api_jws`) accepts duplicate keys (last wins) and non-canonical base64,
+so the few lines below are hand-written.
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = [
+    "MAX_TOKEN_CHARS",
+    "DecodedToken",
+    "TokenFormatError",
+    "TokenKind",
+    "decode_token",
+    "strip_bearer",
+    "token_kind",
+    "utc_iso",
+]
+
+# Real Cognito tokens are 1-4 KB; group-heavy ones stay well under 16 KiB. A cap keeps a pasted
+# log file (or a hostile input) from costing more than a length check.
+MAX_TOKEN_CHARS = 16 * 1024
+
+TokenKind = Literal["id", "access", "unknown"]
+
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+# By segment length % 4: a final group of 2 characters carries 1 byte (4 bits unused),
+# of 3 characters 2 bytes (2 bits unused); full groups of 4 use every bit.
+_UNUSED_BITS_MASK = (0, 0, 0b1111, 0b11)
+_PREFIX = re.compile(r"(?:authorization\s*:\s*)?(?:bearer(?:\s+|$))?", re.IGNORECASE)
+
+
+class TokenFormatError(ValueError):
+    """The text is not a well-formed JWS compact token. `code` names the first problem found."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class DecodedToken:
+    """The readable parts of a token. `segments` keeps the original text: the signature covers
+    `segments[0] + "." + segments[1]` exactly as sent, not a re-serialization."""
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    signature_b64: str
+    segments: tuple[str, str, str]
+
+    @property
+    def signing_input(self) -> bytes:
+        return f"{self.segments[0]}.{self.segments[1]}".encode("ascii")
+
+    @property
+    def signature(self) -> bytes:
+        return _base64url_bytes(self.signature_b64)
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.segments)
+
+
+def decode_token(text: str) -> DecodedToken:
+    """Split and decode a compact JWS; raise `TokenFormatError` with a specific reason."""
+    segments = _split_segments(strip_bearer(text))
+    header = _decode_json_segment(segments[0], "header")
+    claims = _decode_json_segment(segments[1], "payload")
+    _check_base64url(segments[2], "signature")
+    return DecodedToken(header, claims, segments[2], segments)
+
+
+def strip_bearer(text: str) -> str:
+    """Remove surrounding whitespace and an `Authorization:` / `Bearer ` prefix.
+
+    API Gateway accepts the token with or without `Bearer ` (aws-facts.md §5.1, §5.2), so people
+    paste both; a copied header line is just as common.
+    """
+    if not isinstance(text, str):
+        raise TokenFormatError("not_text", f"expected the token as text, got {type(text).__name__}")
+    if len(text) > MAX_TOKEN_CHARS:  # checked first: a 1 MB paste costs one comparison
+        raise _too_large(len(text))
+    stripped = text.strip()
+    prefix = _PREFIX.match(stripped)  # always matches, possibly the empty string
+    return stripped[prefix.end():].strip() if prefix else stripped
+
+
+def _too_large(length: int) -> TokenFormatError:
+    return TokenFormatError(
+        "too_large",
+        f"input is {length:,} characters; a JWT is at most {MAX_TOKEN_CHARS:,} here "
+        "(Cognito tokens are a few KB): paste only the token",
+    )
+
+
+def _split_segments(text: str) -> tuple[str, str, str]:
+    if not text:
+        raise TokenFormatError("empty", "no token given")
+    parts = text.split(".")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    if len(parts) == 5:
+        raise TokenFormatError(
+            "encrypted_token",
+            "5 segments: this is an encrypted token (JWE), such as a refresh token; only signed "
+            "3-segment tokens (ID and access tokens) can be decoded",
+        )
+    raise TokenFormatError(
+        "wrong_segment_count",
+        f"a JWT has 3 dot-separated segments (header.payload.signature), this has {len(parts)}",
+    )
+
+
+def _decode_base64url(segment: str, name: str) -> bytes:
+    _check_base64url(segment, name)
+    return _base64url_bytes(segment)
+
+
+def _check_base64url(segment: str, name: str) -> None:
+    if not _BASE64URL.fullmatch(segment):
+        raise TokenFormatError("bad_base64url", _bad_character_message(segment, name))
+    if len(segment) % 4 == 1:
+        raise TokenFormatError("bad_base64url", f"{name} segment is cut short: "
+                               f"{len(segment)} characters can't be base64url")
+    if not _is_canonical(segment):
+        raise TokenFormatError("bad_base64url", f"{name} segment is not canonical base64url")
+
+
+def _base64url_bytes(segment: str) -> bytes:
+    """Decode a segment `_check_base64url` accepted. binascii directly: this runs three times
+    per verification, and `base64.urlsafe_b64decode` costs twice as much for the same result."""
+    padding = b"=" * (-len(segment) % 4)
+    return binascii.a2b_base64(segment.encode("ascii").translate(_URLSAFE_TO_STANDARD) + padding)
+
+
+def _is_canonical(segment: str) -> bool:
+    """True if the last character's unused low bits are zero (RFC 4648 §3.5).
+
+    Python's decoder ignores those bits, so without this check `...Q` and `...R` would be two
+    spellings of one token, and a deny-list keyed by token text could be sidestepped. Checking
+    the one character is much cheaper than re-encoding the decoded bytes.
+    """
+    unused_bits_mask = _UNUSED_BITS_MASK[len(segment) % 4]
+    return not unused_bits_mask or not _ALPHABET.index(segment[-1]) & unused_bits_mask
+
+
+def _bad_character_message(segment: str, name: str) -> str:
+    position, char = next((i, c) for i, c in enumerate(segment) if not _BASE64URL.fullmatch(c))
+    hint = ""
+    if char in "+/":
+        hint = " (standard base64; a JWT uses base64url: '-' and '_')"
+    elif char == "=":
+        hint = " (JWT segments carry no '=' padding)"
+    return f"{name} segment is not base64url: character {char!r} at position {position}{hint}"
+
+
+def _decode_json_segment(segment: str, name: str) -> dict[str, Any]:
+    raw = _decode_base64url(segment, name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        message = f"{name} is not UTF-8 text (byte {error.start})"
+        raise TokenFormatError("not_utf8", message) from None
+    value = _parse_json(text, name)
+    if not isinstance(value, dict):
+        raise TokenFormatError(
+            "not_json_object", f"{name} is JSON {type(value).__name__}, not a JSON object"
+        )
+    return value
+
+
+def _parse_json(text: str, name: str) -> object:
+    try:
+        return _JSON.decode(text)
+    except _DuplicateKey as error:
+        message = f"{name} repeats the key {error.key!r}"
+        raise TokenFormatError("duplicate_json_key", message) from None
+    except json.JSONDecodeError as error:
+        message = f"{name} is not JSON: {error.msg} at {error.pos}"
+        raise TokenFormatError("not_json", message) from None
+    except (ValueError, RecursionError) as error:
+        # NaN/Infinity, integers over Python's digit limit, absurd nesting: still "not JSON" to us.
+        raise TokenFormatError("not_json", f"{name} is not usable JSON: {_short(error)}") from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # cheap test first: this hook runs for every JSON object
+        raise _DuplicateKey(_first_repeated_key(pairs))
+    return obj
+
+
+def _first_repeated_key(pairs: list[tuple[str, Any]]) -> str:
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return ""
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)")
+
+
+# Built once: json.loads(text, hook=...) would build a new decoder for every segment.
+_JSON = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+
+
+def _short(error: BaseException) -> str:
+    return (str(error) or type(error).__name__)[:120]
+
+
+def token_kind(claims: dict[str, Any]) -> TokenKind:
+    """What Cognito says the token is: its `token_use` claim (aws-facts.md §1.2, §1.3)."""
+    use = claims.get("token_use")
+    return use if use in ("id", "access") else "unknown"
+
+
+def utc_iso(epoch: object) -> str | None:
+    """Render a NumericDate claim as `2024-01-31T12:00:00Z`; None if it is not a usable time."""
+    if isinstance(epoch, bool) or not isinstance(epoch, (int, float)):
+        return None
+    try:  # NaN, infinities and integers past year 9999 all land in the except
+        moment = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
