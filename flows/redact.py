@@ -9,6 +9,7 @@ Two levels:
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -16,6 +17,7 @@ SCRUBBED = "********"
 PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryPassword", "PreviousPassword",
                              "ProposedPassword", "password"})
 SECRET_FIELDS = frozenset({"SecretKey", "SecretAccessKey", "SessionToken", "ClientSecret", "client_secret",
+                           "RefreshToken", "refresh_token",
                            "aws_secret_access_key", "aws_session_token"})
 SECRET_HEADERS = frozenset({"x-amz-security-token"})
 
@@ -73,3 +75,22 @@ def mask_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], .
 def mask_mapping(values: dict[str, Any]) -> dict[str, Any]:
     """Mask secret fields of a result shown to the learner (credentials, client settings)."""
     return _walk(values, SECRET_FIELDS, mask)
+
+
+_JWT = re.compile(r"\b(eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*)\.([A-Za-z0-9_-]{16,})")
+SIGNATURE_ELIDED = "<signature elided>"
+
+
+def elide_signatures(value: Any) -> Any:
+    """Replace the signature segment of every JWT in a JSON-like value.
+
+    Exports are for wikis: a token without its signature still teaches its claims but can't
+    be replayed against an API.
+    """
+    if isinstance(value, str):
+        return _JWT.sub(lambda match: f"{match[1]}.{SIGNATURE_ELIDED}", value)
+    if isinstance(value, dict):
+        return {k: elide_signatures(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [elide_signatures(v) for v in value]
+    return value

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import json
+
 from flows import i18n
+from flows.redact import elide_signatures, mask_mapping
 from flows.capture import Exchange
 
 
@@ -47,14 +50,24 @@ class StepResult:
     def ok(self) -> bool:
         return self.failure is None
 
-    def to_json(self, reveal_secrets: bool = False, lang: str = "en") -> dict[str, Any]:
-        from flows.redact import mask_mapping
-
+    def to_json(self, reveal_secrets: bool = False, lang: str = "en",
+                include_signatures: bool = False) -> dict[str, Any]:
+        """Plain JSON for exports: secrets masked and JWT signatures elided unless asked."""
         exchanges = self.exchanges if reveal_secrets else [e.masked() for e in self.exchanges]
-        return {
+        outputs = json.loads(json.dumps(self.outputs, default=_as_json))
+        exported = {
             "step": self.step, "ok": self.ok,
             "failure": None if self.failure is None else {**vars(self.failure), "meaning": self.failure.meaning(lang)},
-            "outputs": self.outputs if reveal_secrets else mask_mapping(self.outputs),
+            "outputs": outputs if reveal_secrets else mask_mapping(outputs),
             "notes": [{"text": n.text(lang), "doc": n.doc, "fidelity": n.fidelity} for n in self.notes],
             "exchanges": [e.to_json() for e in exchanges],
         }
+        return exported if include_signatures else elide_signatures(exported)
+
+
+def _as_json(value: Any) -> Any:
+    """Result objects (token reports, verifications) know how to show themselves as JSON."""
+    for method in ("to_json", "to_dict"):
+        if hasattr(value, method):
+            return getattr(value, method)()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

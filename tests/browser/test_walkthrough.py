@@ -41,8 +41,8 @@ def test_four_legs_by_clicking_only(page: Page, dashboard_url: str):
 
     page.get_by_role("link", name="Next: call the API").click()
     page.get_by_role("button", name="Call with the ID token").click()
-    expect(page.get_by_text("HTTP 200", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("HTTP 200", exact=True)).to_be_visible()
     expect(_main(page)).to_contain_text("cognito:username")
     page.get_by_role("button", name="Call with no token").click()
-    expect(page.get_by_text("HTTP 401", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentError").get_by_text("HTTP 401", exact=True)).to_be_visible()
     expect(_main(page)).to_contain_text('"message": "Unauthorized"')

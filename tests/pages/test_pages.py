@@ -104,7 +104,7 @@ def test_api_call_200_with_id_token_then_401_without():
 
 def test_japanese_switch_changes_the_labels():
     app = _app()
-    app.selectbox(key="lang").set_value("ja").run()
+    app.selectbox(key="lang_choice").set_value("ja").run()
     assert not app.exception
     _visit(app, "pages/sign_in.py")
     assert any(b.label == "サインイン" for b in app.button)

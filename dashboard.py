@@ -1,0 +1,79 @@
+"""Cognito Lab: the entry point. Starts the sandbox (one per process), gives each browser
+session its own seeded topology, and lays out the sidebar and the pages."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from flows.i18n import LANGUAGES
+from flows.target import target_from_topology
+from sandbox.server import SandboxStartError, start_sandbox
+from sandbox.sessions import SessionTopologies
+from ui import state
+from ui.i18n import t
+
+st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
+
+
+def _session_is_active(session_id: str) -> bool:
+    return Runtime.instance().is_active_session(session_id) if Runtime.exists() else True
+
+
+@st.cache_resource(show_spinner=False)
+def lab_sandbox() -> SessionTopologies:
+    """The process's one sandbox server; topologies are per session, never shared."""
+    port = int(os.environ.get("COGNITO_LAB_SANDBOX_PORT", "0"))
+    registry = SessionTopologies(start_sandbox("127.0.0.1", port))
+    registry.start_reaper(_session_is_active)
+    return registry
+
+
+def ensure_session_target() -> None:
+    if "target" in st.session_state:
+        return
+    session_id = get_script_run_ctx().session_id
+    with st.spinner(t("sandbox.seeding")):
+        topology = lab_sandbox().acquire(session_id)
+    st.session_state["topology"] = topology
+    st.session_state["target"] = target_from_topology(topology)
+
+
+def _choose_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        # The widget has its own key; "lang" is plain session state, so the choice survives
+        # page changes (Streamlit forgets a widget's state when a run doesn't render it).
+        st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang_choice",
+                     index=list(LANGUAGES).index(state.lang()), on_change=_choose_language)
+        target = state.target()
+        st.caption(t("sidebar.target", kind=t(f"target.{target.kind}")))
+        st.code(f"{target.region}\n{target.user_pool_id}\n{target.identity_pool_id}", language="text")
+        st.toggle(t("sidebar.reveal_secrets"), key="reveal_secrets", help=t("sidebar.reveal_help"))
+
+
+def navigation() -> st.navigation:
+    return st.navigation([
+        st.Page("pages/overview.py", title=t("page.overview"), icon="🧭", default=True),
+        st.Page("pages/sign_in.py", title=t("leg.sign_in.title"), icon="1️⃣", url_path="sign_in"),
+        st.Page("pages/tokens.py", title=t("leg.tokens.title"), icon="2️⃣", url_path="tokens"),
+        st.Page("pages/identity_pool.py", title=t("leg.identity_pool.title"), icon="3️⃣", url_path="identity_pool"),
+        st.Page("pages/api_gateway.py", title=t("leg.api_gateway.title"), icon="4️⃣", url_path="api_gateway"),
+        st.Page("pages/reference.py", title=t("page.reference"), icon="📚", url_path="reference"),
+    ])
+
+
+st.session_state.setdefault("lang", "en")
+try:
+    ensure_session_target()
+except SandboxStartError as error:
+    st.error(t("sandbox.cannot_start", reason=str(error)))
+    st.stop()
+sidebar()
+navigation().run()

@@ -1,0 +1,70 @@
+"""Leg 2: the ID token and the access token, decoded and verified against the pool's JWKS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import requests
+
+from flows.capture import Recorder
+from flows.jwks import JwksError, KeySet
+from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token
+from flows.jwt_verify import Expectations, Verification, verify_token
+from flows.steps import AwsFailure, Note, StepResult
+from flows.target import Target
+
+TokenName = Literal["id", "access"]
+_TIMEOUT = (3, 10)
+
+
+@dataclass(frozen=True)
+class TokenReport:
+    """One token as the lab shows it: decoded, and checked against what this pool issues."""
+
+    name: TokenName
+    decoded: DecodedToken | None
+    verification: Verification | None
+    format_error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "format_error": self.format_error,
+                "header": self.decoded.header if self.decoded else None,
+                "claims": self.decoded.claims if self.decoded else None,
+                "verification": self.verification.to_dict(include_token=False) if self.verification else None}
+
+
+def fetch_jwks(target: Target, recorder: Recorder) -> KeySet:
+    """GET the pool's JWKS (a configured URL: never one taken from a token)."""
+    response = recorder.session("GET jwks.json").get(target.jwks_location, timeout=_TIMEOUT)
+    response.raise_for_status()
+    return KeySet.from_json(response.content)
+
+
+def expectations_for(target: Target, name: TokenName, client_name: str) -> Expectations:
+    return Expectations(issuer=target.issuer, client_ids=(target.client(client_name).client_id,), token_use=name)
+
+
+def report(token: str, name: TokenName, keys: KeySet, expect: Expectations) -> TokenReport:
+    try:
+        decoded = decode_token(token)
+    except TokenFormatError as error:
+        return TokenReport(name, None, None, str(error))
+    return TokenReport(name, decoded, verify_token(token, keys, expect))
+
+
+def inspect_tokens(target: Target, tokens: dict[TokenName, str], client_name: str = "public") -> StepResult:
+    """Fetch the JWKS once, then decode and verify each token."""
+    recorder = Recorder()
+    result = StepResult("tokens", recorder.exchanges, notes=[
+        Note("note.tokens.two_keys", "tokens.md"),
+        Note("note.tokens.aud_vs_client_id", "tokens.md"),
+    ])
+    try:
+        keys = fetch_jwks(target, recorder)
+    except (requests.RequestException, JwksError) as error:
+        result.failure = AwsFailure("JwksUnavailable", str(error), None, "meaning.tokens.jwks_unavailable")
+        return result
+    result.outputs = {name: report(token, name, keys, expectations_for(target, name, client_name))
+                      for name, token in tokens.items()}
+    return result

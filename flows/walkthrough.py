@@ -1,0 +1,86 @@
+"""All four legs in a row, for a smoke test of a team's real setup or of the sandbox.
+
+    python -m flows walkthrough [--target sandbox|aws] [--json]
+
+For AWS the target comes from COGNITO_LAB_* environment variables (or --stack NAME), and the
+user from COGNITO_LAB_USERNAME / COGNITO_LAB_PASSWORD; the password is never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable
+
+from flows import api, identity, signin
+from flows.steps import StepResult
+from flows.target import ApiRoute, Target
+from flows.tokens import inspect_tokens
+
+
+@dataclass(frozen=True)
+class LegOutcome:
+    leg: str
+    ok: bool
+    summary: str
+    result: StepResult
+
+
+def _sign_in(target: Target, username: str, password: str) -> LegOutcome:
+    result = signin.sign_in_with_password(target, username, password)
+    ok = result.ok and bool(result.outputs.get("id_token"))
+    summary = "tokens issued" if ok else _why(result, "no tokens")
+    return LegOutcome("sign_in", ok, summary, result)
+
+
+def _tokens(target: Target, tokens: dict[str, str]) -> LegOutcome:
+    result = inspect_tokens(target, {"id": tokens["id_token"], "access": tokens["access_token"]})
+    reports = result.outputs.values()
+    ok = result.ok and all(r.verification and r.verification.valid for r in reports)
+    return LegOutcome("tokens", ok, "both tokens verified" if ok else _why(result, "verification failed"), result)
+
+
+def _identity(target: Target, tokens: dict[str, str]) -> LegOutcome:
+    result = identity.get_credentials(target, tokens["id_token"])
+    summary = f"credentials for {result.outputs.get('identity_id')}" if result.ok else _why(result, "no credentials")
+    return LegOutcome("identity_pool", result.ok, summary, result)
+
+
+def _api(target: Target, tokens: dict[str, str]) -> LegOutcome:
+    route = rest_profile_route(target)
+    allowed = api.call_route(target, route, tokens["id_token"])
+    refused = api.call_route(target, route, None)
+    ok = allowed.outputs.get("status") == 200 and refused.outputs.get("status") == 401
+    summary = f"ID token → {allowed.outputs.get('status')}, no token → {refused.outputs.get('status')}"
+    combined = StepResult("api_call", allowed.exchanges + refused.exchanges, allowed.outputs, allowed.notes, allowed.failure)
+    return LegOutcome("api_gateway", ok, summary, combined)
+
+
+def rest_profile_route(target: Target) -> ApiRoute:
+    """The REST route with a Cognito authorizer and no scopes (the infra template's /profile)."""
+    for route in target.routes:
+        if route.api == "rest" and route.auth == "COGNITO_USER_POOLS" and not route.scopes:
+            return route
+    return ApiRoute("rest", "GET", "/profile", "COGNITO_USER_POOLS")
+
+
+def _why(result: StepResult, fallback: str) -> str:
+    return f"{result.failure.code}: {result.failure.message}" if result.failure else fallback
+
+
+def run_walkthrough(target: Target, username: str, password: str) -> list[LegOutcome]:
+    """Run the legs in order; stop at the first leg that fails (the next ones need its output)."""
+    outcomes = [_sign_in(target, username, password)]
+    if not outcomes[0].ok:
+        return outcomes
+    tokens = outcomes[0].result.outputs
+    later: list[Callable[[Target, dict[str, str]], LegOutcome]] = [_tokens, _identity, _api]
+    for leg in later:
+        outcomes.append(leg(target, tokens))
+        if not outcomes[-1].ok:
+            break
+    return outcomes
+
+
+def user_from_env() -> tuple[str, str]:
+    return os.environ.get("COGNITO_LAB_USERNAME", ""), os.environ.get("COGNITO_LAB_PASSWORD", "")

@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+pages = sorted(path.stem for path in (DOCS / state.lang()).glob("*.md"))
+st.title(t("page.reference"))
+if not pages:
+    st.info(t("reference.none"))
+    st.stop()
+requested = st.query_params.get("doc", pages[0])
+choice = st.selectbox(t("reference.page"), pages, index=pages.index(requested) if requested in pages else 0)
+st.query_params["doc"] = choice
+# Our own docs, written in this repository: the one place Markdown is rendered as Markdown.
+st.markdown((DOCS / state.lang() / f"{choice}.md").read_text(encoding="utf-8"))
