@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from flows import fidelity
 from flows.steps import Note, StepResult
 from ui import state
 from ui.exchange import render_exchanges
@@ -39,5 +40,8 @@ def render_step(result: StepResult) -> None:
     render_failure(result)
     for note in result.notes:
         render_note(note)
+    if state.target().kind == "sandbox":
+        for note in fidelity.notes_for(result):
+            render_note(note)
     st.subheader(t("step.on_the_wire"))
     render_exchanges(result.exchanges, state.reveal_secrets())
