@@ -14,6 +14,7 @@ from flows.target import target_from_topology
 from sandbox.server import SandboxStartError, start_sandbox
 from sandbox.sessions import SessionTopologies
 from ui import state
+from ui.export_panel import render_export_panel
 from ui.i18n import t
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
@@ -77,3 +78,4 @@ except SandboxStartError as error:
     st.stop()
 sidebar()
 navigation().run()
+render_export_panel()  # after the page: includes what this run just did

@@ -29,11 +29,11 @@ def _body(response: requests.Response) -> Any:
 
 def _route_notes(route: ApiRoute) -> list[Note]:
     if route.auth == "COGNITO_USER_POOLS" and not route.scopes:
-        return [Note("note.api.rest_no_scopes", "api-gateway.md")]
+        return [Note("note.api.rest_no_scopes", "api-gateway.md#without-scopes-id-token-only")]
     if route.auth == "COGNITO_USER_POOLS":
-        return [Note("note.api.rest_scopes", "api-gateway.md")]
+        return [Note("note.api.rest_scopes", "api-gateway.md#with-scopes-access-token-with-a-matching-scope")]
     if route.auth == "JWT":
-        return [Note("note.api.jwt", "api-gateway.md")]
+        return [Note("note.api.jwt", "api-gateway.md#the-aud-or-client_id-rule")]
     return []
 
 

@@ -34,8 +34,8 @@ def logins_map(target: Target, id_token: str) -> dict[str, str]:
 
 def _notes() -> list[Note]:
     return [
-        Note("note.identity.logins_map", "identity-pools.md"),
-        Note("note.identity.enhanced_flow", "identity-pools.md"),
+        Note("note.identity.logins_map", "identity-pools.md#the-logins-map"),
+        Note("note.identity.enhanced_flow", "identity-pools.md#the-enhanced-flow"),
     ]
 
 

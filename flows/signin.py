@@ -49,8 +49,8 @@ def sign_in_with_password(target: Target, username: str, password: str, client_n
     """InitiateAuth with USER_PASSWORD_AUTH: one round trip, password sent over TLS."""
     recorder = Recorder()
     result = StepResult("sign_in", recorder.exchanges, notes=[
-        Note("note.signin.password_sent", "sign-in.md"),
-        Note("note.signin.flow_off_by_default", "sign-in.md"),
+        Note("note.signin.password_sent", "sign-in.md#user_password_auth"),
+        Note("note.signin.flow_off_by_default", "sign-in.md#auth-flows-an-app-client-allows"),
     ])
     idp = client(target, "cognito-idp", recorder)
     try:
@@ -61,5 +61,5 @@ def sign_in_with_password(target: Target, username: str, password: str, client_n
         return result
     result.outputs = _outputs(response)
     if result.outputs.get("challenge"):
-        result.notes.append(Note("note.signin.challenge", "sign-in.md", {"challenge": result.outputs["challenge"]}))
+        result.notes.append(Note("note.signin.challenge", "sign-in.md#challenges", {"challenge": result.outputs["challenge"]}))
     return result

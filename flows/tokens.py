@@ -57,8 +57,8 @@ def inspect_tokens(target: Target, tokens: dict[TokenName, str], client_name: st
     """Fetch the JWKS once, then decode and verify each token."""
     recorder = Recorder()
     result = StepResult("tokens", recorder.exchanges, notes=[
-        Note("note.tokens.two_keys", "tokens.md"),
-        Note("note.tokens.aud_vs_client_id", "tokens.md"),
+        Note("note.tokens.two_keys", "tokens.md#signing-keys-and-the-jwks"),
+        Note("note.tokens.aud_vs_client_id", "tokens.md#aud-versus-client_id"),
     ])
     try:
         keys = fetch_jwks(target, recorder)

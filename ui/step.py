@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import quote
+
 import streamlit as st
 
 from flows import fidelity
+from flows.docs_links import localize
 from flows.steps import Note, StepResult
 from ui import state
 from ui.exchange import render_exchanges
 from ui.i18n import t
 
 
-def doc_link(doc: str) -> str:
-    """Where the Reference page shows this doc section."""
-    page, _, anchor = doc.partition("#")
-    return f"/reference?doc={page.removesuffix('.md')}" + (f"#{anchor}" if anchor else "")
+DOCS_ROOT = Path(__file__).resolve().parent.parent / "docs"
+
+
+def doc_link(doc: str, lang: str) -> str:
+    """Where the Reference page shows this doc section, in the learner's language."""
+    page, _, anchor = localize(doc, lang, DOCS_ROOT).partition("#")
+    return f"/reference?doc={page.removesuffix('.md')}" + (f"#{quote(anchor)}" if anchor else "")
 
 
 def render_note(note: Note) -> None:
     body = note.text(state.lang())
     if note.doc:
-        body += f" — [{t('step.read_more')}]({doc_link(note.doc)})"
+        body += f" — [{t('step.read_more')}]({doc_link(note.doc, state.lang())})"
     (st.warning if note.fidelity else st.info)(body, icon="🧪" if note.fidelity else "💡")
 
 
