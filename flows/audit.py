@@ -10,14 +10,17 @@ an audit of rejected tokens needs), so for invalid rows they are *unverified* cl
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import multiprocessing
+import sys
 import threading
 import time
+import types
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -108,9 +111,24 @@ def _audit_in_processes(
     context = multiprocessing.get_context(_start_method())
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_job, initargs=job)
     with pool:
-        verdicts = [verdict for part in pool.map(_verdicts, starts, stops) for verdict in part]
+        with _main_module_hidden():  # workers start while tasks are submitted
+            parts = pool.map(_verdicts, starts, stops)
+        verdicts = [verdict for part in parts for verdict in part]
     return [_problem_row(item) if item.problem else AuditRow(item.line, *verdict)
             for item, verdict in zip(inputs, verdicts)]
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Spawned workers re-run the parent's `__main__` file before working. Under Streamlit that
+    is the page script (Streamlit installs each script as `__main__`), which must not run in a
+    worker. A module without a file is what an interactive session has: nothing is re-run."""
+    original = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = original
 
 
 # Written only inside worker processes, by `_load_job`; always empty in the calling process.

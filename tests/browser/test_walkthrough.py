@@ -46,3 +46,17 @@ def test_four_legs_by_clicking_only(page: Page, dashboard_url: str):
     page.get_by_role("button", name="Call with no token").click()
     expect(page.get_by_test_id("stAlertContentError").get_by_text("HTTP 401", exact=True)).to_be_visible()
     expect(_main(page)).to_contain_text('"message": "Unauthorized"')
+
+
+def test_paste_a_token_and_see_the_checklist(page: Page, dashboard_url: str):
+    from tests.pages.test_pages import _own_token_and_jwks
+
+    token, jwks = _own_token_and_jwks(iss="https://issuer.example")
+    page.goto(dashboard_url + "/tokens")
+    page.get_by_role("tab", name="Paste a token").click()
+    page.get_by_label("Token (with or without \"Bearer \")").fill(token)
+    page.get_by_label(re.compile(r"^JWKS \(optional")).fill(jwks)
+    page.get_by_role("button", name="Decode and verify").click()
+    expect(page.get_by_text("Keys: the JWKS you pasted.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Rejected: wrong_issuer"))).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()

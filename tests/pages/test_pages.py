@@ -62,7 +62,12 @@ def test_sign_in_then_tokens_side_by_side_verified():
     texts = _texts(app)
     assert "ID token" in texts and "Access token" in texts
     assert sum("Signature verified" in s.value for s in app.success) == 2
-    assert len(app.dataframe) == 4  # claims and checklist, for each token
+    claims_and_checks = [d.value for d in app.dataframe][:4]
+    assert all(len(frame) > 0 for frame in claims_and_checks)
+    comparison = app.dataframe[4].value.set_index("claim")
+    assert comparison.loc["aud", "Access token"] == "—" and comparison.loc["client_id", "ID token"] == "—"
+    predictions = app.dataframe[5].value
+    assert predictions["outcome"].str.startswith("✅").tolist() == [True, False, True, True]  # ID token
 
 
 def test_wrong_password_shows_cognitos_error_next_to_the_request():
@@ -108,3 +113,49 @@ def test_japanese_switch_changes_the_labels():
     assert not app.exception
     _visit(app, "pages/sign_in.py")
     assert any(b.label == "サインイン" for b in app.button)
+
+
+def _own_token_and_jwks(**claims):
+    import json
+    import time
+
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = {**jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": "k1", "alg": "RS256", "use": "sig"}
+    now = int(time.time())
+    payload = {"iss": "https://issuer.example", "sub": "u1", "token_use": "access", "client_id": "c1",
+               "iat": now, "exp": now + 600, **claims}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "k1"}), json.dumps({"keys": [jwk]})
+
+
+def test_paste_a_token_with_its_jwks_shows_the_checklist():
+    token, jwks = _own_token_and_jwks()
+    app = _visit(_app(), "pages/tokens.py")
+    app.text_area(key="paste_token").set_value("Bearer " + token)
+    app.text_area(key="paste_jwks").set_value(jwks)
+    _button(app, "Decode and verify").click().run()
+    assert not app.exception
+    assert "Keys: the JWKS you pasted." in _texts(app)
+    # The issuer is not this pool's, so the checklist names the first failing check.
+    assert any("wrong_issuer" in e.value for e in app.error)
+    checklist = next(d.value for d in app.dataframe if "check" in d.value.columns)
+    assert checklist.set_index("check").loc["signature", "result"] == "✅"
+
+
+def test_paste_garbage_gets_a_clear_message():
+    app = _visit(_app(), "pages/tokens.py")
+    app.text_area(key="paste_token").set_value("not.a.jwt")
+    _button(app, "Decode and verify").click().run()
+    assert not app.exception
+    assert any(e.value.startswith("Not a JWT:") for e in app.error)
+
+
+def test_paste_token_of_unknown_issuer_without_jwks_fetches_nothing():
+    token, _ = _own_token_and_jwks(iss="http://127.0.0.1:9/evil", jku="http://127.0.0.1:9/jwks")
+    app = _visit(_app(), "pages/tokens.py")
+    app.text_area(key="paste_token").set_value(token)
+    _button(app, "Decode and verify").click().run()
+    assert not app.exception
+    assert any(e.value.startswith("No keys to verify with: will not fetch keys") for e in app.error)

@@ -179,3 +179,23 @@ def test_small_inputs_stay_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(flows.audit, "ProcessPoolExecutor", no_pool)
     assert len(audit([id_token()] * 50, workers=2)) == 50
+
+
+def test_spawned_workers_do_not_rerun_the_callers_main_script(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    # Streamlit installs the page script as __main__; a spawned worker that re-ran it would die
+    # (or start a second dashboard). The audit must still use its workers.
+    import sys
+    import types
+
+    script = tmp_path / "page_script.py"
+    script.write_text("raise SystemExit('a worker re-ran the caller main script')\n")
+    page_module = types.ModuleType("__main__")
+    page_module.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page_module)
+    monkeypatch.setattr(flows.audit, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(flows.audit, "_start_method", lambda: "spawn")
+    lines = [json.dumps({"token": id_token()})] * 20
+    assert [row.verdict for row in audit(lines, workers=2)] == ["valid"] * 20
+    assert sys.modules["__main__"] is page_module

@@ -7,7 +7,7 @@ import re
 from flows import i18n
 from tests.conftest import ROOT
 
-_KEY_USE = re.compile(r"""(?:\bt|Note|text)\(\s*["']([a-z_]+\.[A-Za-z_.]+)["']""")
+_KEY_USE = re.compile(r"""(?:\bt|Note|text)\(\s*["']([a-z_]+\.[A-Za-z_.]*[A-Za-z_])["']""")
 _MEANING_KEY = re.compile(r"""["']((?:meaning|note)\.[A-Za-z_.]+)["']""")
 
 

@@ -1,0 +1,56 @@
+"""Paste any JWT: decode it, verify it with safely chosen keys, see the checklist."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from flows.jwt_verify import Expectations
+from flows.paste import KeySources, inspect_pasted
+from ui import state
+from ui.i18n import t
+from ui.token_card import checks_table, claims_table, render_countdown, render_segments
+from ui.token_compare import render_predictions
+
+
+def _sources() -> KeySources:
+    target = state.target()
+    if st.session_state.get("key_sources_for") != target.jwks_location:
+        st.session_state["key_sources"] = KeySources.for_target(target)
+        st.session_state["key_sources_for"] = target.jwks_location
+    return st.session_state["key_sources"]
+
+
+def _expectations() -> Expectations:
+    target = state.target()
+    left, middle, right = st.columns(3)
+    token_use = left.selectbox(t("paste.token_use"), ["", "id", "access"], key="paste_token_use",
+                               format_func=lambda v: v or t("paste.any"))
+    client = middle.text_input(t("paste.client_id"), key="paste_client")
+    grace = right.number_input(t("paste.grace"), min_value=0, max_value=300, value=0, key="paste_grace")
+    return Expectations(issuer=target.issuer, client_ids=(client.strip(),) if client.strip() else (),
+                        token_use=token_use or None, grace_seconds=int(grace))
+
+
+def render_paste_tab() -> None:
+    st.write(t("paste.intro"))
+    token = st.text_area(t("paste.token"), key="paste_token", height=120)
+    jwks = st.text_area(t("paste.jwks"), key="paste_jwks", height=80, help=t("paste.jwks_help"))
+    expect = _expectations()
+    if not st.button(t("paste.verify"), type="primary") or not token.strip():
+        return
+    report = inspect_pasted(token, state.target(), jwks, expect, _sources())
+    if report.format_error:
+        st.error(t("token.malformed", reason=report.format_error))
+        return
+    st.caption(t(report.keys.origin))
+    if report.verification is None:
+        st.error(t("paste.no_keys", reason=report.keys.error or ""))
+        return
+    verification = report.verification
+    (st.success(t("paste.valid")) if verification.valid
+     else st.error(t("token.invalid", code=verification.error.code, message=verification.error.message)))
+    render_segments(token.strip().removeprefix("Bearer ").strip())
+    render_countdown(verification.claims.get("exp"))
+    st.dataframe(checks_table(verification), hide_index=True, width="stretch")
+    st.dataframe(claims_table(verification.claims), hide_index=True, width="stretch")
+    render_predictions(verification, state.target(), "paste")
