@@ -29,18 +29,38 @@ def lab_sandbox() -> SessionTopologies:
     """The process's one sandbox server; topologies are per session, never shared."""
     port = int(os.environ.get("COGNITO_LAB_SANDBOX_PORT", "0"))
     registry = SessionTopologies(start_sandbox("127.0.0.1", port))
-    registry.start_reaper(_session_is_active)
+    registry.start_reaper(_session_is_active, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
     return registry
 
 
-def ensure_session_target() -> None:
-    if "target" in st.session_state:
+def healthy_sandbox() -> SessionTopologies:
+    """The running sandbox, or a clear message and a way to recover (then the run stops)."""
+    try:
+        registry = lab_sandbox()
+    except SandboxStartError as error:
+        st.error(t("sandbox.cannot_start", reason=str(error)))
+        st.stop()
+    if not registry.is_healthy():
+        st.error(t("sandbox.stopped"))
+        if st.button(t("sandbox.restart"), type="primary"):
+            registry.shutdown()
+            lab_sandbox.clear()
+            st.rerun()
+        st.stop()
+    return registry
+
+
+def ensure_session_target(registry: SessionTopologies) -> None:
+    """Seed this session's own topology, again after a sandbox restart."""
+    if st.session_state.get("sandbox_generation") == registry.generation and "target" in st.session_state:
         return
+    state.forget_session_data()
     session_id = get_script_run_ctx().session_id
     with st.spinner(t("sandbox.seeding")):
-        topology = lab_sandbox().acquire(session_id)
+        topology = registry.acquire(session_id)
     st.session_state["topology"] = topology
     st.session_state["target"] = target_from_topology(topology)
+    st.session_state["sandbox_generation"] = registry.generation
 
 
 def _choose_language() -> None:
@@ -71,11 +91,7 @@ def navigation() -> st.navigation:
 
 
 st.session_state.setdefault("lang", "en")
-try:
-    ensure_session_target()
-except SandboxStartError as error:
-    st.error(t("sandbox.cannot_start", reason=str(error)))
-    st.stop()
+ensure_session_target(healthy_sandbox())
 sidebar()
 navigation().run()
 render_export_panel()  # after the page: includes what this run just did

@@ -7,7 +7,9 @@ topology belongs to which session id, so it can release the topologies of ended 
 
 from __future__ import annotations
 
+import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -20,8 +22,10 @@ SessionIsActive = Callable[[str], bool]
 @dataclass
 class SessionTopologies:
     server: SandboxServer
+    generation: str = field(default_factory=lambda: uuid.uuid4().hex)  # changes on restart
     _by_session: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _reaper_stop: threading.Event = field(default_factory=threading.Event)
 
     def acquire(self, session_id: str) -> dict[str, Any]:
         """The session's topology, seeded on first use."""
@@ -53,13 +57,26 @@ class SessionTopologies:
         with self._lock:
             return len(self._by_session)
 
-    def start_reaper(self, is_active: SessionIsActive, every_seconds: float = 30.0) -> threading.Event:
-        """Release ended sessions' topologies in the background; set the event to stop."""
-        stop = threading.Event()
-
+    def start_reaper(self, is_active: SessionIsActive, every_seconds: float = 30.0) -> None:
+        """Release ended sessions' topologies in the background, until `shutdown`."""
         def reap() -> None:
-            while not stop.wait(every_seconds):
+            while not self._reaper_stop.wait(every_seconds):
                 self.release_ended(is_active)
 
         threading.Thread(target=reap, name="cognito-lab-reaper", daemon=True).start()
-        return stop
+
+    def is_healthy(self) -> bool:
+        """The server thread runs and its socket accepts connections."""
+        if not self.server.is_alive():
+            return False
+        host, port = self.server.server.server_address[:2]
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def shutdown(self) -> None:
+        self._reaper_stop.set()
+        if self.server.is_alive():
+            self.server.stop()
