@@ -16,6 +16,7 @@ from sandbox.sessions import SessionTopologies
 from ui import state
 from ui.export_panel import render_export_panel
 from ui.i18n import t
+from ui.target_panel import render_target_panel
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 
@@ -59,7 +60,7 @@ def ensure_session_target(registry: SessionTopologies) -> None:
     with st.spinner(t("sandbox.seeding")):
         topology = registry.acquire(session_id)
     st.session_state["topology"] = topology
-    st.session_state["target"] = target_from_topology(topology)
+    st.session_state["target"] = st.session_state["sandbox_target"] = target_from_topology(topology)
     st.session_state["sandbox_generation"] = registry.generation
 
 
@@ -77,6 +78,7 @@ def sidebar() -> None:
         st.caption(t("sidebar.target", kind=t(f"target.{target.kind}")))
         st.code(f"{target.region}\n{target.user_pool_id}\n{target.identity_pool_id}", language="text")
         st.toggle(t("sidebar.reveal_secrets"), key="reveal_secrets", help=t("sidebar.reveal_help"))
+    render_target_panel()
 
 
 def navigation() -> st.navigation:

@@ -17,8 +17,8 @@ from flows.target import Target
 
 # Unsigned: InitiateAuth, GetId, GetCredentialsForIdentity… are called without AWS
 # credentials on AWS too (aws-facts.md §0), so the lab never needs any for them.
-_CLIENT_CONFIG = Config(signature_version=UNSIGNED, connect_timeout=3, read_timeout=10,
-                        retries={"max_attempts": 2, "mode": "standard"})
+_CLIENT_CONFIG = Config(signature_version=UNSIGNED, connect_timeout=3, read_timeout=5,
+                        retries={"total_max_attempts": 2, "mode": "standard"})
 _SESSION_LOCK = threading.Lock()
 
 

@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import boto3
 from botocore.config import Config
 
-from flows.target import AppClient, Target
+from flows.target import ApiRoute, AppClient, Target
 
 # Setting name → environment variable. The same names (lowercase) work in secrets.toml.
 SETTINGS = {
@@ -38,6 +38,18 @@ STACK_OUTPUTS = {"Region": "region", "UserPoolId": "user_pool_id", "PublicClient
                  "HttpApiUrl": "http_api_url", "DomainUrl": "domain"}
 
 
+# The routes infra/cognito-lab.yaml builds (the same as the sandbox's; a test keeps them in step).
+TEMPLATE_SCOPE = "https://api.cognito-lab.example/items.read"
+TEMPLATE_ROUTES = (
+    ApiRoute("rest", "GET", "/public", "NONE"),
+    ApiRoute("rest", "GET", "/profile", "COGNITO_USER_POOLS"),
+    ApiRoute("rest", "GET", "/items", "COGNITO_USER_POOLS", (TEMPLATE_SCOPE,)),
+    ApiRoute("rest", "GET", "/iam", "AWS_IAM"),
+    ApiRoute("http", "GET", "/profile", "JWT"),
+    ApiRoute("http", "GET", "/items", "JWT", (TEMPLATE_SCOPE,)),
+)
+
+
 class TargetConfigError(ValueError):
     """The settings do not describe a usable target; the message says what is missing."""
 
@@ -52,7 +64,7 @@ def target_from_settings(settings: Mapping[str, Any]) -> Target:
         kind="aws", region=str(settings["region"]), user_pool_id=str(settings["user_pool_id"]),
         identity_pool_id=str(settings["identity_pool_id"]),
         clients={"public": AppClient("public", str(settings["public_client_id"]))},
-        apis=apis, routes=(), endpoint_url=settings.get("endpoint_url") or None,
+        apis=apis, routes=tuple(r for r in TEMPLATE_ROUTES if r.api in apis), endpoint_url=settings.get("endpoint_url") or None,
         jwks_url=settings.get("jwks_url") or None, domain=settings.get("domain") or None,
     )
 

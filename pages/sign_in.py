@@ -12,6 +12,8 @@ users = {user.username: user for user in target.users}
 def sign_in() -> None:
     username, client_name = st.session_state["sign_in_user"], st.session_state["sign_in_client"]
     password = st.session_state.pop(f"password-{username}", "")  # passwords are never kept
+    if not username:
+        return
     result = signin.sign_in_with_password(target, username, password, client_name)
     state.save_result(result)
     if result.ok and result.outputs.get("id_token"):
@@ -20,9 +22,14 @@ def sign_in() -> None:
 
 st.title(t("leg.sign_in.title"))
 st.write(t("sign_in.intro"))
-username = st.selectbox(t("sign_in.user"), list(users), key="sign_in_user",
-                        format_func=lambda name: f"{name} — {users[name].note}")
-st.text_input(t("sign_in.password"), value=users[username].password, type="password", key=f"password-{username}")
+if users:
+    username = st.selectbox(t("sign_in.user"), list(users), key="sign_in_user",
+                            format_func=lambda name: f"{name} — {users[name].note}")
+    st.text_input(t("sign_in.password"), value=users[username].password, type="password", key=f"password-{username}")
+else:
+    st.caption(t("sign_in.no_seeded_users"))
+    username = st.text_input(t("sign_in.username"), key="sign_in_user")
+    st.text_input(t("sign_in.password"), type="password", key=f"password-{username}")
 st.selectbox(t("sign_in.client"), [name for name in ("public", "confidential") if name in target.clients],
              key="sign_in_client", format_func=lambda name: f"{name} — {target.clients[name].note}")
 st.button(t("sign_in.button"), type="primary", on_click=sign_in)

@@ -51,3 +51,23 @@ def test_sandbox_dying_under_the_dashboard_offers_a_restart(fresh_sandbox_cache)
     assert not app.exception and not app.error
     assert app.session_state["target"].user_pool_id != old_pool
     assert "tokens" not in app.session_state  # nothing from the dead sandbox is kept
+
+
+def test_switching_target_drops_the_sessions_tokens(topology, monkeypatch):
+    # The sandbox standing in for AWS: explicit endpoints, the rest as for a real account.
+    settings = {"COGNITO_LAB_REGION": topology["region"], "COGNITO_LAB_USER_POOL_ID": topology["user_pool_id"],
+                "COGNITO_LAB_PUBLIC_CLIENT_ID": topology["clients"]["public"]["client_id"],
+                "COGNITO_LAB_IDENTITY_POOL_ID": topology["identity_pool_id"],
+                "COGNITO_LAB_REST_API_URL": topology["apis"]["rest"], "COGNITO_LAB_ENDPOINT_URL": topology["endpoint"],
+                "COGNITO_LAB_JWKS_URL": topology["jwks_url"]}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    app = _app()
+    app.session_state["tokens"] = {"id_token": "from-the-sandbox"}
+    next(b for b in app.button if b.label == "Use this AWS target").click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    target = app.session_state["target"]
+    assert (target.kind, target.user_pool_id, target.endpoint_url) == ("aws", topology["user_pool_id"], topology["endpoint"])
+    assert "tokens" not in app.session_state
+    app.switch_page("pages/sign_in.py").run()
+    assert not app.exception and app.text_input(key="sign_in_user").value in ("", None)
