@@ -26,6 +26,7 @@ class DemoUser:
     password: str = field(repr=False)
     groups: tuple[str, ...] = ()
     note: str = ""
+    totp_secret: str | None = field(default=None, repr=False)  # demo MFA user: what the app would show
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def target_from_topology(topology: dict[str, Any]) -> Target:
         apis=dict(topology["apis"]),
         routes=tuple(ApiRoute(r["api"], r["method"], r["path"], r["auth"], tuple(r["scopes"]), r.get("note", ""))
                      for r in topology["routes"]),
-        users=tuple(DemoUser(u["username"], u["password"], tuple(u["groups"]), u.get("note", ""))
+        users=tuple(DemoUser(u["username"], u["password"], tuple(u["groups"]), u.get("note", ""), u.get("totp_secret"))
                     for u in topology["users"]),
         roles=dict(topology.get("roles", {})),
         endpoint_url=topology["endpoint"],

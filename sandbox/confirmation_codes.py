@@ -1,0 +1,92 @@
+"""Sign-up confirmation codes: what the user pool "sends" on SignUp and checks on ConfirmSignUp.
+
+On AWS the code goes to the user by email or SMS, and the SignUp answer only says where
+(`CodeDeliveryDetails`: a masked Destination, DeliveryMedium, AttributeName). moto sends
+nothing and confirms with any code. The sandbox makes a 6-digit code per sign-up, refuses
+any other (CodeMismatchException), and keeps every message in a per-pool outbox instead of
+sending it. The outbox is read through `GET /_sandbox/messages/<user pool id>`, an endpoint
+that exists **only in the sandbox** (AWS has nothing like it): it stands in for the learner's
+mailbox so the dashboard can show the code.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
+
+from sandbox.wire import AwsError
+
+# The text community reports quote for a wrong sign-up code; UNCONFIRMED on an AWS page.
+WRONG_CODE = AwsError("CodeMismatchException", "Invalid verification code provided, please try again.")
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """One message the pool would have sent."""
+
+    username: str
+    purpose: str  # "SignUp"
+    code: str
+    destination: str  # as masked in CodeDeliveryDetails
+    delivery_medium: str
+    attribute_name: str
+    sent_at: int
+
+
+def _outbox(pool: CognitoIdpUserPool) -> list[SentMessage]:
+    if not hasattr(pool, "lab_outbox"):
+        pool.lab_outbox = []
+    return pool.lab_outbox
+
+
+def _codes(pool: CognitoIdpUserPool) -> dict[str, str]:
+    if not hasattr(pool, "lab_confirmation_codes"):
+        pool.lab_confirmation_codes = {}
+    return pool.lab_confirmation_codes
+
+
+def sign_up_delivery(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> dict[str, str] | None:
+    """Where the sign-up code goes: the attribute the pool verifies automatically. moto answers
+    with the account-recovery channel instead (a made-up phone number for an email-only user)."""
+    auto_verified = pool.extended_config.get("AutoVerifiedAttributes") or []
+    values = user.attribute_lookup
+    # UNCONFIRMED: which one AWS picks when both are auto-verified; phone first here.
+    if "phone_number" in auto_verified and values.get("phone_number"):
+        return {"Destination": "+*******" + values["phone_number"][-4:], "DeliveryMedium": "SMS",
+                "AttributeName": "phone_number"}
+    if "email" in auto_verified and "@" in values.get("email", ""):
+        return {"Destination": _masked_email(values["email"]), "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    return None
+
+
+def _masked_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***"  # as in real answers: "j***@e***"
+
+
+def send_sign_up_code(pool: CognitoIdpUserPool, username: str, delivery: dict[str, str]) -> SentMessage:
+    """Make the user's confirmation code and put the message in the outbox."""
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    _codes(pool)[username] = code
+    message = SentMessage(username, "SignUp", code, delivery.get("Destination", ""),
+                          delivery.get("DeliveryMedium", ""), delivery.get("AttributeName", ""), int(time.time()))
+    _outbox(pool).append(message)
+    return message
+
+
+def use_sign_up_code(pool: CognitoIdpUserPool, username: str, code: str) -> None:
+    """Accept the code the user was sent, once; refuse any other."""
+    expected = _codes(pool).get(username)
+    if expected is None or not hmac.compare_digest(expected.encode(), str(code).encode()):
+        raise WRONG_CODE
+    del _codes(pool)[username]
+
+
+def sent_messages(pool: CognitoIdpUserPool) -> list[dict[str, Any]]:
+    """The outbox, oldest first (sandbox-only)."""
+    return [asdict(message) for message in _outbox(pool)]
