@@ -36,9 +36,19 @@ def _walk(value: Any, fields: frozenset[str], replace: Any) -> Any:
     return value
 
 
+_XML_ELEMENT = re.compile(r"<(?P<name>[A-Za-z]+)>(?P<value>[^<]*)</(?P=name)>")
+
+
+def _redact_xml(body: str, fields: frozenset[str], replace: Any) -> str:
+    """STS answers in XML: mask the text of secret elements (<SecretAccessKey>, <SessionToken>)."""
+    return _XML_ELEMENT.sub(lambda m: f"<{m['name']}>{replace(m['value']) if m['name'] in fields else m['value']}</{m['name']}>", body)
+
+
 def _redact_body(body: str, fields: frozenset[str], replace: Any) -> str:
     if not body:
         return body
+    if body.lstrip().startswith("<"):
+        return _redact_xml(body, fields, replace)
     try:
         return json.dumps(_walk(json.loads(body), fields, replace))
     except (json.JSONDecodeError, TypeError):

@@ -18,6 +18,8 @@ from werkzeug.wrappers import Request, Response
 
 from sandbox import authorizers
 from sandbox.authorizers import Decision
+from sandbox.iam import execute_api_arn
+from sandbox.iam_authorizer import IamAuthorizer, IamDecision
 
 ACCOUNT_ID = "123456789012"
 
@@ -55,6 +57,7 @@ class ApiGatewayService:
     region: str
     apis: dict[str, Api] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    iam_authorizer: IamAuthorizer | None = None  # AWS_IAM routes; set by sandbox.app
 
     def add(self, api: Api) -> None:
         with self._lock:
@@ -85,6 +88,9 @@ class ApiGatewayService:
             return authorizers.jwt_authorizer(header, api.user_pool_id, api.issuer, api.audience, list(route.scopes))
         if route.auth == "NONE":
             return Decision(allowed=True, reasons=["The route is public: no authorizer."])
+        if route.auth == "AWS_IAM" and self.iam_authorizer is not None:
+            method_arn = execute_api_arn(self.region, ACCOUNT_ID, api.api_id, api.stage, route.method, route.path)
+            return self.iam_authorizer.decide(request, method_arn)
         return Decision(allowed=False, status=500, body={"message": f"{route.auth} is not supported by the sandbox yet"},
                         reasons=[f"{route.auth} is not implemented in the sandbox."])
 
@@ -142,6 +148,16 @@ def _authorizer_context(api: Api, decision: Decision) -> dict[str, Any]:
     return {"claims": claims or None, "scopes": decision.scopes}
 
 
+# The caller fields of a Lambda proxy event: null unless AWS_IAM identified the caller (aws-facts.md §5.3).
+_NO_CALLER = dict.fromkeys(("cognitoIdentityPoolId", "accountId", "cognitoIdentityId", "caller", "accessKey",
+                            "cognitoAuthenticationType", "cognitoAuthenticationProvider", "userArn", "user"))
+
+
+def _caller_identity(request: Request, decision: Decision) -> dict[str, Any]:
+    caller = decision.identity if isinstance(decision, IamDecision) else {}
+    return {**_NO_CALLER, **caller, "sourceIp": request.remote_addr, "userAgent": request.headers.get("User-Agent")}
+
+
 def _echo_event(api: Api, route: Route, request: Request, decision: Decision) -> dict[str, Any]:
     return {
         "resource": route.path, "path": route.path, "httpMethod": request.method,
@@ -152,7 +168,7 @@ def _echo_event(api: Api, route: Route, request: Request, decision: Decision) ->
             "resourcePath": route.path, "httpMethod": request.method,
             "requestId": str(uuid.uuid4()),
             "authorizer": _authorizer_context(api, decision),
-            "identity": {"sourceIp": request.remote_addr, "userAgent": request.headers.get("User-Agent")},
+            "identity": _caller_identity(request, decision),
         },
         "body": request.get_data(as_text=True) or None,
         "isBase64Encoded": False,

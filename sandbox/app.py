@@ -4,7 +4,12 @@ plays its AWS counterpart.
 - cognito-idp (JSON 1.1, `AWSCognitoIdentityProviderService.*`): moto, after the corrections
   of `sandbox.user_pool_api`, minting tokens through `sandbox.user_pool_tokens`;
 - `/<user pool id>/.well-known/jwks.json` and `openid-configuration`: the pool's own keys;
-- cognito-identity (`AWSCognitoIdentityService.*`): `sandbox.identity_pool`;
+- `/oauth2-domain/<user pool id>/...`: the pool's domain, its OAuth 2.0 endpoints (`sandbox.oauth2`);
+- cognito-identity (`AWSCognitoIdentityService.*`): `sandbox.identity_pool`, with GetOpenIdToken
+  from `sandbox.basic_flow`;
+- STS (query protocol: form-encoded `Action=…` at `POST /`): `sandbox.sts`;
+- `/_sandbox/role-decisions/<identity id>`: SANDBOX-ONLY, why the pool chose a role
+  (`sandbox.role_decisions`; AWS has no such endpoint);
 - `/execute-api/<api id>/...`: `sandbox.apigateway`.
 """
 
@@ -18,11 +23,15 @@ from typing import Any, Callable, Iterable
 from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.wrappers import Request, Response
 
-from sandbox import user_pool_api, user_pool_tokens
+from sandbox import oauth2, role_decisions, user_pool_api, user_pool_tokens
 from sandbox.apigateway import ApiGatewayService
-from sandbox.credentials import CredentialStore
-from sandbox.identity_pool import IdentityPoolService
+from sandbox.basic_flow import BasicFlowIdentityPoolService
+from sandbox.iam import IamRoles
+from sandbox.iam_authorizer import IamAuthorizer
 from sandbox.keys import KEYS
+from sandbox.query_wire import is_query_request
+from sandbox.role_sessions import RoleSessionStore
+from sandbox.sts import StsService
 from sandbox.wire import AwsError, amz_target, json_body, json_response
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -36,9 +45,13 @@ class SandboxApp:
     def __init__(self, region: str = "us-east-1") -> None:
         user_pool_tokens.install()
         self.region = region
-        self.credentials = CredentialStore()
-        self.identity_pools = IdentityPoolService(region, self.credentials)
-        self.apis = ApiGatewayService(region)
+        self.credentials = RoleSessionStore()
+        self.iam = IamRoles()
+        self.identity_pools = BasicFlowIdentityPoolService(region, self.credentials, iam=self.iam)
+        self.sts = StsService(self.credentials, self.iam, self.identity_pools.open_id_tokens)
+        self.apis = ApiGatewayService(region, iam_authorizer=IamAuthorizer(
+            self.credentials, self.iam, self.identity_pools.authentication_provider))
+        self.oauth2 = oauth2.OAuth2Domain()
         self._moto_user_pools: WsgiApp = create_backend_app("cognito-idp")
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -60,16 +73,35 @@ class SandboxApp:
             return self._user_pool_api(request, operation)
         if prefix == "AWSCognitoIdentityService":
             return json_response(self.identity_pools.handle(operation, json_body(request)))
+        if is_query_request(request):
+            return self.sts.handle(request)
+        if request.path.startswith(role_decisions.PATH_PREFIX):  # sandbox-only diagnostic
+            return self._role_decision(request.path.removeprefix(role_decisions.PATH_PREFIX))
+        if request.path.startswith(oauth2.PATH_PREFIX):
+            return self.oauth2.handle(request)
         if match := _WELL_KNOWN.match(request.path):
             return self._well_known(match["pool"], match["doc"], request)
         if match := _EXECUTE_API.match(request.path):
             return self.apis.handle(request, match["api"], match["rest"] or "")
+        if request.path.startswith(user_pool_api.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
+            return user_pool_api.sent_messages(request.path)
         return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
 
+    def _role_decision(self, identity_id: str) -> Response:
+        try:
+            decision = self.identity_pools.last_role_decision(identity_id)
+        except AwsError as unknown:
+            decision, missing = None, unknown.message
+        else:
+            missing = f"No role decision recorded yet for identity {identity_id}."
+        if decision is None:
+            return Response(json.dumps({"message": missing}), status=404, content_type="application/json")
+        return Response(json.dumps(decision), content_type="application/json")
+
     def _user_pool_api(self, request: Request, operation: str) -> Response | None:
-        if operation == "InitiateAuth":
-            user_pool_api.check_initiate_auth(json_body(request))
-        return None
+        # The sandbox answers the operations it corrects; moto answers the rest (None).
+        answer = user_pool_api.handle(operation, json_body(request))
+        return None if answer is None else json_response(answer)
 
     def _well_known(self, user_pool_id: str, document: str, request: Request) -> Response:
         pool = user_pool_api.find_pool(user_pool_id)
@@ -87,6 +119,7 @@ class SandboxApp:
             "id_token_signing_alg_values_supported": ["RS256"],
             "response_types_supported": ["code", "token"],
             "subject_types_supported": ["public"],
+            **oauth2.discovery_endpoints(oauth2.domain_url(request.host_url, pool.id)),
         }
 
 

@@ -8,13 +8,17 @@ other. The JSON returned by `seed` is a stable contract for scripts and tests.
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from sandbox import totp
 from sandbox.apigateway import Api, Route
+from sandbox.iam import Role, cognito_trust_policy, execute_api_arn, invoke_policy
 from sandbox.keys import KEYS
+from sandbox.oauth2 import domain_url
 from sandbox.server import SandboxServer
 
 ACCOUNT_ID = "123456789012"
@@ -34,6 +38,10 @@ USERS: list[dict[str, Any]] = [
      "note": "Signed up but never confirmed: sign-in answers UserNotConfirmedException."},
     {"username": "erin", "password": "Erin-temp0rary!", "groups": [], "status": "FORCE_CHANGE_PASSWORD",
      "note": "Created by an admin with a temporary password: sign-in answers the NEW_PASSWORD_REQUIRED challenge."},
+    {"username": "frank", "password": "Frank-passw0rd!", "groups": [], "status": "CONFIRMED",
+     "mfa": "SOFTWARE_TOKEN_MFA",
+     "note": "Has an authenticator app (TOTP MFA): after the password, sign-in answers the SOFTWARE_TOKEN_MFA "
+             "challenge. His totp_secret is the app's secret, so the current 6-digit code can be shown."},
 ]
 
 
@@ -88,14 +96,15 @@ def _create_groups(idp: Any, user_pool_id: str, roles: dict[str, str]) -> None:
         idp.create_group(UserPoolId=user_pool_id, GroupName=group, RoleArn=roles[group], Precedence=precedence)
 
 
-def _create_user(idp: Any, user_pool_id: str, public_client_id: str, user: dict[str, Any]) -> None:
+def _create_user(idp: Any, user_pool_id: str, public_client_id: str, user: dict[str, Any]) -> dict[str, Any]:
+    """Create one seeded user; return what the topology must say about them beyond USERS."""
     attributes = [{"Name": "email", "Value": f"{user['username']}@example.com"},
                   {"Name": "email_verified", "Value": "true"},
                   {"Name": "custom:department", "Value": "engineering"}]
     if user["status"] == "UNCONFIRMED":
         idp.sign_up(ClientId=public_client_id, Username=user["username"], Password=user["password"],
                     UserAttributes=attributes[:1])
-        return
+        return {}
     idp.admin_create_user(UserPoolId=user_pool_id, Username=user["username"], MessageAction="SUPPRESS",
                           TemporaryPassword=user["password"], UserAttributes=attributes)
     if user["status"] == "CONFIRMED":
@@ -103,6 +112,24 @@ def _create_user(idp: Any, user_pool_id: str, public_client_id: str, user: dict[
                                     Password=user["password"], Permanent=True)
     for group in user["groups"]:
         idp.admin_add_user_to_group(UserPoolId=user_pool_id, Username=user["username"], GroupName=group)
+    if user.get("mfa") == "SOFTWARE_TOKEN_MFA":
+        return {"totp_secret": _enrol_authenticator(idp, user_pool_id, public_client_id, user)}
+    return {}
+
+
+def _enrol_authenticator(idp: Any, user_pool_id: str, public_client_id: str, user: dict[str, Any]) -> str:
+    """What a user does once in their app: associate a TOTP secret, prove it with a code, and
+    prefer it. Software-token MFA needs the pool's MFA to be OPTIONAL (or ON) with TOTP enabled."""
+    idp.set_user_pool_mfa_config(UserPoolId=user_pool_id, MfaConfiguration="OPTIONAL",
+                                 SoftwareTokenMfaConfiguration={"Enabled": True})
+    access_token = idp.initiate_auth(ClientId=public_client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={
+        "USERNAME": user["username"], "PASSWORD": user["password"]})["AuthenticationResult"]["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=access_token)["SecretCode"]
+    idp.verify_software_token(AccessToken=access_token, UserCode=totp.code_at(secret, time.time()),
+                              FriendlyDeviceName="Authenticator app")
+    idp.set_user_mfa_preference(AccessToken=access_token,
+                                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+    return secret
 
 
 def _create_identity_pool(identity: Any, provider: str, clients: dict[str, dict[str, Any]],
@@ -115,10 +142,38 @@ def _create_identity_pool(identity: Any, provider: str, clients: dict[str, dict[
     identity.set_identity_pool_roles(
         IdentityPoolId=pool_id,
         Roles={"authenticated": roles["authenticated"], "unauthenticated": roles["unauthenticated"]},
-        RoleMappings={f"{provider}:{clients['public']['client_id']}": {
-            "Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}},
+        RoleMappings={
+            f"{provider}:{clients['public']['client_id']}": {
+                "Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"},
+            # Rules, in order (aws-facts.md §4.4): a user in no matching group is refused.
+            f"{provider}:{clients['confidential']['client_id']}": {
+                "Type": "Rules", "AmbiguousRoleResolution": "Deny", "RulesConfiguration": {"Rules": [
+                    {"Claim": "cognito:groups", "MatchType": "Contains", "Value": "readers", "RoleARN": roles["readers"]},
+                    {"Claim": "cognito:groups", "MatchType": "Contains", "Value": "admins", "RoleARN": roles["admins"]},
+                ]}},
+        },
     )
     return pool_id
+
+
+def _api_id(url: str) -> str:
+    return url.split("/execute-api/")[1].split("/")[0]
+
+
+def _put_roles(server: SandboxServer, roles: dict[str, str], identity_pool_id: str, rest_api_id: str) -> None:
+    """Each role's trust (aws-facts.md §4.5) and what it may invoke (§5.3): the admins and authenticated
+    roles may call GET /iam, the readers and unauthenticated roles may not; the mistrusted role trusts
+    another identity pool, so STS refuses to let this pool's identities assume it."""
+    region = server.app.region
+    iam_route = execute_api_arn(region, ACCOUNT_ID, rest_api_id, "prod", "GET", "/iam")
+    whole_stage = f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{rest_api_id}/prod/*"
+    may_invoke = {"authenticated": [iam_route], "admins": [whole_stage], "mistrusted": [iam_route]}
+    for name, arn in roles.items():
+        amr = "unauthenticated" if name == "unauthenticated" else "authenticated"
+        trusted_pool = f"{region}:00000000-0000-4000-8000-000000000000" if name == "mistrusted" else identity_pool_id
+        trust = cognito_trust_policy(trusted_pool, amr, tag_session=amr == "authenticated")
+        policies = (invoke_policy(may_invoke[name]),) if name in may_invoke else ()
+        server.app.iam.put(Role(arn, trust, policies))
 
 
 def _routes() -> list[Route]:
@@ -147,25 +202,30 @@ def seed(server: SandboxServer) -> dict[str, Any]:
     tag = secrets.token_hex(3)
     idp, identity = _client(server, "cognito-idp"), _client(server, "cognito-identity")
     region = server.app.region
-    roles = {name: role_arn(tag, name.capitalize()) for name in ("authenticated", "unauthenticated", "admins", "readers")}
+    roles = {name: role_arn(tag, name.capitalize())
+             for name in ("authenticated", "unauthenticated", "admins", "readers", "mistrusted")}
     user_pool_id = _create_pool(idp, tag)
     KEYS.for_pool(user_pool_id)
     clients = _create_clients(idp, user_pool_id)
     _create_groups(idp, user_pool_id, roles)
-    for user in USERS:
-        _create_user(idp, user_pool_id, clients["public"]["client_id"], user)
+    public_client_id = clients["public"]["client_id"]
+    extras = {user["username"]: _create_user(idp, user_pool_id, public_client_id, user) for user in USERS}
     provider = f"cognito-idp.{region}.amazonaws.com/{user_pool_id}"
     issuer = f"https://{provider}"
     identity_pool_id = _create_identity_pool(identity, provider, clients, roles, tag)
     audience = [clients["public"]["client_id"], clients["confidential"]["client_id"]]
+    apis = _add_apis(server, user_pool_id, issuer, audience)
+    _put_roles(server, roles, identity_pool_id, _api_id(apis["rest"]))
     return {
         "endpoint": server.endpoint, "region": region, "user_pool_id": user_pool_id, "issuer": issuer,
-        "jwks_url": f"{server.endpoint}/{user_pool_id}/.well-known/jwks.json", "domain": None,
+        "jwks_url": f"{server.endpoint}/{user_pool_id}/.well-known/jwks.json",
+        "domain": domain_url(server.endpoint, user_pool_id),
         "clients": clients,
         "resource_servers": [{"identifier": RESOURCE_SERVER, "scopes": [READ_SCOPE, f"{RESOURCE_SERVER}/items.write"]}],
-        "users": [{k: u[k] for k in ("username", "password", "groups", "note")} for u in USERS],
+        "users": [{**{k: u[k] for k in ("username", "password", "groups", "note")}, **extras[u["username"]]}
+                  for u in USERS],
         "identity_pool_id": identity_pool_id, "roles": roles,
-        "apis": _add_apis(server, user_pool_id, issuer, audience),
+        "apis": apis,
         "routes": [route.to_json() for route in _routes()],
     }
 
@@ -175,5 +235,7 @@ def release(server: SandboxServer, topology: dict[str, Any]) -> None:
     _client(server, "cognito-idp").delete_user_pool(UserPoolId=topology["user_pool_id"])
     _client(server, "cognito-identity").delete_identity_pool(IdentityPoolId=topology["identity_pool_id"])
     KEYS.forget(topology["user_pool_id"])
+    for arn in topology["roles"].values():
+        server.app.iam.remove(arn)
     for url in topology["apis"].values():
         server.app.apis.remove(url.split("/execute-api/")[1].split("/")[0])

@@ -4,6 +4,11 @@ moto serves the user-pool API; this module checks what moto skips, before the re
 it, and answers with Cognito's own exceptions and messages (aws-facts.md §2.1, §2.6):
 a flow the app client does not enable, an unknown user, an unconfirmed user (reported even
 when the password is wrong).
+
+`handle` then answers, on moto's model, the operations whose behaviour the sandbox owns:
+the sign-in state machine (`sandbox.user_pool_auth`: USER_PASSWORD_AUTH, USER_SRP_AUTH and
+their challenges), authenticator enrolment (`sandbox.software_token`), sign-up codes
+(`sandbox.confirmation_codes`) and token revocation (`sandbox.revocation`).
 """
 
 from __future__ import annotations
@@ -11,10 +16,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus, cognitoidp_backends
+from werkzeug.wrappers import Response
 
+from sandbox import confirmation_codes, revocation, software_token, user_pool_auth
 from sandbox.wire import AwsError
 
 ACCOUNT_ID = "123456789012"  # moto's default account
@@ -56,7 +64,12 @@ def check_initiate_auth(body: dict[str, Any]) -> None:
     _check_flow_enabled(client, flow)
     if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
         _check_secret_hash(client, parameters.get("USERNAME", ""), parameters.get("SECRET_HASH"))
-        _check_user(pool, client, parameters.get("USERNAME", ""))
+        _check_user(pool, client, parameters.get("USERNAME", ""), simulate_unknown=flow == "USER_SRP_AUTH")
+    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        # moto calls an unknown refresh token "revoked" and garbles the SECRET_HASH error;
+        # the hash is over the username the token was issued to (aws-facts.md §2.4, §2.6).
+        owner = revocation.refresh_token_owner(pool, client, str(parameters.get("REFRESH_TOKEN", "")))
+        _check_secret_hash(client, owner, parameters.get("SECRET_HASH"))
 
 
 def _check_flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> None:
@@ -83,12 +96,160 @@ def _check_secret_hash(client: CognitoIdpUserPoolClient, username: str, secret_h
         raise AwsError("NotAuthorizedException", f"SecretHash does not match for the client: {client.id}")
 
 
-def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str) -> None:
+def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str,
+                simulate_unknown: bool = False) -> None:
     user: CognitoIdpUser | None = pool._get_user(username)
     if user is None:
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
+            if simulate_unknown:
+                return  # SRP answers a simulated challenge; the error comes with the proof (§2.2)
             raise INCORRECT_CREDENTIALS
         raise AwsError("UserNotFoundException", "User does not exist.")
     if user.status is UserStatus.UNCONFIRMED:
         # AWS reports this even when the password is wrong (aws-facts.md §2.6).
         raise AwsError("UserNotConfirmedException", "User is not confirmed.")
+
+
+# --- the operations the sandbox answers itself, on moto's model ---------------------------------
+
+MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): see confirmation_codes
+
+
+def handle(operation: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The sandbox's answer to a user-pool operation, or None to let moto answer it."""
+    if "AccessToken" in body:
+        _check_not_revoked(str(body["AccessToken"]))
+    answer = _ANSWERED_HERE.get(operation)
+    return answer(body) if answer else None
+
+
+def _known_client(body: dict[str, Any]) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient]:
+    client_id = str(body.get("ClientId", ""))
+    found = find_client(client_id)
+    if found is None:
+        raise AwsError("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
+    return found
+
+
+def _pool_of_token(token: str) -> CognitoIdpUserPool | None:
+    issuer = str(revocation.unverified_claims(token).get("iss", ""))
+    return find_pool(issuer.rsplit("/", 1)[-1]) if issuer else None
+
+
+def _access_token_owner(token: str) -> tuple[CognitoIdpUserPool, CognitoIdpUser] | None:
+    pool = _pool_of_token(token)
+    user = pool._get_user(pool.access_tokens[token][1]) if pool and token in pool.access_tokens else None
+    return None if user is None else (pool, user)  # None: moto answers with its own error
+
+
+def _check_not_revoked(access_token: str) -> None:
+    pool = _pool_of_token(access_token)
+    if pool is not None:
+        revocation.check_access_token(pool, access_token)
+
+
+def _initiate_auth(body: dict[str, Any]) -> dict[str, Any] | None:
+    check_initiate_auth(body)
+    found = find_client(str(body.get("ClientId", "")))
+    if found is None:
+        return None
+    return user_pool_auth.initiate_auth(*found, str(body.get("AuthFlow", "")), body.get("AuthParameters") or {})
+
+
+def _respond_to_auth_challenge(body: dict[str, Any]) -> dict[str, Any] | None:
+    pool, client = _known_client(body)
+    responses = body.get("ChallengeResponses") or {}
+    # Every challenge response needs SECRET_HASH when the client has a secret (aws-facts.md §2.3).
+    _check_secret_hash(client, str(responses.get("USERNAME", "")), responses.get("SECRET_HASH"))
+    return user_pool_auth.respond_to_auth_challenge(pool, client, str(body.get("ChallengeName", "")),
+                                                    str(body.get("Session") or ""), responses)
+
+
+def _sign_up(body: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _known_client(body)
+    username = str(body.get("Username", ""))
+    _check_secret_hash(client, username, body.get("SecretHash"))
+    try:
+        user, _ = user_pool_auth.call_moto(pool.backend.sign_up, client.id, username,
+                                           str(body.get("Password", "")), body.get("UserAttributes") or [])
+    except AwsError as error:
+        if error.type == "UsernameExistsException":  # moto puts the username in the message
+            raise AwsError(error.type, "User already exists") from error
+        raise
+    answer: dict[str, Any] = {"UserConfirmed": user.status == UserStatus.CONFIRMED, "UserSub": user.id}
+    delivery = confirmation_codes.sign_up_delivery(pool, user)
+    if delivery:
+        confirmation_codes.send_sign_up_code(pool, user.username, delivery)
+        answer["CodeDeliveryDetails"] = delivery  # where the code went, masked, never the code
+    return answer
+
+
+def _confirm_sign_up(body: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _known_client(body)
+    username = str(body.get("Username", ""))
+    _check_secret_hash(client, username, body.get("SecretHash"))
+    user: CognitoIdpUser | None = pool._get_user(username)
+    if user is None:
+        if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
+            raise confirmation_codes.WRONG_CODE  # UNCONFIRMED: what AWS answers here
+        raise AwsError("UserNotFoundException", "Username/client id combination not found.")
+    if user.status != UserStatus.UNCONFIRMED:
+        # UNCONFIRMED text, as SDK error reports quote it.
+        status = UserStatus(user.status).value
+        raise AwsError("NotAuthorizedException", f"User cannot be confirmed. Current status is {status}")
+    confirmation_codes.use_sign_up_code(pool, user.username, str(body.get("ConfirmationCode", "")))
+    user.status = UserStatus.CONFIRMED
+    return {}
+
+
+def _global_sign_out(body: dict[str, Any]) -> dict[str, Any] | None:
+    owner = _access_token_owner(str(body.get("AccessToken", "")))
+    return None if owner is None else revocation.global_sign_out(owner[0], owner[1].username)
+
+
+def _check_client_secret(client: CognitoIdpUserPoolClient, given: Any) -> None:
+    if not client.generate_secret:
+        return
+    if not given:
+        message = f"Client {client.id} is configured for secret but secret was not received"  # §2.4
+        raise AwsError("NotAuthorizedException", message)
+    if not hmac.compare_digest(str(given).encode(), client.secret.encode()):
+        raise AwsError("UnauthorizedException", "Invalid client secret")  # UNCONFIRMED text
+
+
+def _revoke_token(body: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _known_client(body)
+    _check_client_secret(client, body.get("ClientSecret"))
+    return revocation.revoke_refresh_token(pool, client, str(body.get("Token", "")))
+
+
+def _associate_software_token(body: dict[str, Any]) -> dict[str, Any] | None:
+    owner = _access_token_owner(str(body.get("AccessToken", "")))
+    return None if owner is None else software_token.associate(owner[1])  # None: the Session path
+
+
+def _verify_software_token(body: dict[str, Any]) -> dict[str, Any] | None:
+    owner = _access_token_owner(str(body.get("AccessToken", "")))
+    return None if owner is None else software_token.verify(owner[1], str(body.get("UserCode", "")))
+
+
+_ANSWERED_HERE = {
+    "InitiateAuth": _initiate_auth,
+    "RespondToAuthChallenge": _respond_to_auth_challenge,
+    "SignUp": _sign_up,
+    "ConfirmSignUp": _confirm_sign_up,
+    "GlobalSignOut": _global_sign_out,
+    "RevokeToken": _revoke_token,
+    "AssociateSoftwareToken": _associate_software_token,
+    "VerifySoftwareToken": _verify_software_token,
+}
+
+
+def sent_messages(path: str) -> Response:
+    """`GET /_sandbox/messages/<user pool id>`: what the pool "sent" (sandbox-only endpoint)."""
+    pool = find_pool(path.removeprefix(MESSAGES_PATH).strip("/"))
+    if pool is None:
+        body: dict[str, Any] = {"message": "User pool does not exist"}
+        return Response(json.dumps(body), status=404, content_type="application/json")
+    body = {"UserPoolId": pool.id, "Messages": confirmation_codes.sent_messages(pool)}
+    return Response(json.dumps(body), content_type="application/json")

@@ -33,6 +33,9 @@ class SignInEvent:
 
     auth_time: int
     event_id: str
+    # The scopes an OAuth sign-in was granted: its refreshes keep them (aws-facts.md §3.2).
+    # None for a native-API sign-in, whose access tokens carry NATIVE_SCOPE only (§2.5).
+    scope: str | None = None
 
 
 def issuer(pool: CognitoIdpUserPool) -> str:
@@ -51,6 +54,16 @@ def _sign_in_event(pool: CognitoIdpUserPool, origin_jti: str) -> SignInEvent:
     if origin_jti not in events:
         events[origin_jti] = SignInEvent(int(time.time()), str(uuid.uuid4()))
     return events[origin_jti]
+
+
+def record_sign_in(pool: CognitoIdpUserPool, origin_jti: str, auth_time: int, scope: str) -> None:
+    """Remember an OAuth sign-in: it happened at the sign-in page, before the code was redeemed."""
+    _sign_in_events(pool)[origin_jti] = SignInEvent(auth_time, str(uuid.uuid4()), scope)
+
+
+def granted_scope(pool: CognitoIdpUserPool, origin_jti: str) -> str | None:
+    """The scopes of the OAuth sign-in behind these tokens, or None for a native sign-in."""
+    return _sign_in_event(pool, origin_jti).scope
 
 
 def token_lifetime(pool: CognitoIdpUserPool, client_id: str, token_use: TokenUse) -> int:
@@ -135,6 +148,15 @@ def access_token_claims(pool: CognitoIdpUserPool, client_id: str, username: str,
     return claims
 
 
+def client_credentials_claims(pool: CognitoIdpUserPool, client_id: str, scope: str) -> dict[str, Any]:
+    """A machine-to-machine access token: no user, so `sub` is the client id, and no username
+    or groups. UNCONFIRMED (aws-facts.md UNCONFIRMED item 4): no AWS page lists these claims."""
+    now = int(time.time())
+    return {"sub": client_id, "token_use": "access", "scope": scope, "auth_time": now,
+            "iss": issuer(pool), "exp": now + token_lifetime(pool, client_id, "access"), "iat": now,
+            "version": 2, "jti": str(uuid.uuid4()), "client_id": client_id}
+
+
 def opaque_refresh_token() -> str:
     # Real refresh tokens are encrypted JWEs: five dot-separated segments, unreadable to the
     # client. A random token of that shape teaches the same lesson: don't try to decode it.
@@ -152,7 +174,8 @@ def _create_id_token(self: CognitoIdpUserPool, client_id: str, username: str,
 
 def _create_access_token(self: CognitoIdpUserPool, client_id: str, username: str,
                          origin_jti: str) -> tuple[str, int]:
-    token = sign(self, access_token_claims(self, client_id, username, origin_jti), "access")
+    scope = _sign_in_event(self, origin_jti).scope or NATIVE_SCOPE  # an OAuth refresh keeps its scopes
+    token = sign(self, access_token_claims(self, client_id, username, origin_jti, scope), "access")
     self.access_tokens[token] = (client_id, username)
     return token, token_lifetime(self, client_id, "access")
 

@@ -72,3 +72,11 @@ def test_same_app_client_settings(resources, topology, client_name):
     assert template.get("PreventUserExistenceErrors") == described.get("PreventUserExistenceErrors")
     for setting in COMPARED_LIST_SETTINGS:
         assert sorted(template.get(setting, [])) == sorted(described.get(setting, [])), setting
+
+
+def test_same_mfa_configuration(resources, topology):
+    idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    sandbox = idp.get_user_pool_mfa_config(UserPoolId=topology["user_pool_id"])
+    [pool] = _of_type(resources, "AWS::Cognito::UserPool")
+    assert pool["MfaConfiguration"] == sandbox["MfaConfiguration"]
+    assert ("SOFTWARE_TOKEN_MFA" in pool["EnabledMfas"]) == sandbox["SoftwareTokenMfaConfiguration"]["Enabled"]
