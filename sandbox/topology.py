@@ -33,7 +33,8 @@ USERS: list[dict[str, Any]] = [
     {"username": "bob", "password": "Bob-passw0rd!", "groups": ["readers"], "status": "CONFIRMED",
      "note": "In the readers group: the identity pool gives him the readers role."},
     {"username": "carol", "password": "Carol-passw0rd!", "groups": [], "status": "CONFIRMED",
-     "note": "In no group: the identity pool gives her the default authenticated role."},
+     "note": "In no group: through the public client the identity pool gives her the default authenticated "
+             "role; through the confidential client its Rules mapping matches nothing and denies her."},
     {"username": "dave", "password": "Dave-passw0rd!", "groups": [], "status": "UNCONFIRMED",
      "note": "Signed up but never confirmed: sign-in answers UserNotConfirmedException."},
     {"username": "erin", "password": "Erin-temp0rary!", "groups": [], "status": "FORCE_CHANGE_PASSWORD",
