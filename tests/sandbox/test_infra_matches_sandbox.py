@@ -80,3 +80,20 @@ def test_same_mfa_configuration(resources, topology):
     [pool] = _of_type(resources, "AWS::Cognito::UserPool")
     assert pool["MfaConfiguration"] == sandbox["MfaConfiguration"]
     assert ("SOFTWARE_TOKEN_MFA" in pool["EnabledMfas"]) == sandbox["SoftwareTokenMfaConfiguration"]["Enabled"]
+
+
+def _simplified_rules(mapping: dict[str, Any]) -> list[tuple[str, str, str]]:
+    rules = mapping.get("RulesConfiguration", {}).get("Rules", [])
+    return [(r["Claim"], r["MatchType"], r["Value"]) for r in rules]
+
+
+def test_same_role_mappings(resources, topology):
+    identity = boto3.client("cognito-identity", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    sandbox = identity.get_identity_pool_roles(IdentityPoolId=topology["identity_pool_id"])["RoleMappings"]
+    by_client = {key.rsplit(":", 1)[1]: value for key, value in sandbox.items()}
+    [attachment] = _of_type(resources, "AWS::Cognito::IdentityPoolRoleAttachment")
+    for name, mapping in attachment["RoleMappings"].items():
+        local = by_client[topology["clients"][name]["client_id"]]
+        assert (mapping["Type"], mapping["AmbiguousRoleResolution"]) == (local["Type"], local["AmbiguousRoleResolution"])
+        assert _simplified_rules(mapping) == _simplified_rules(local)
+    assert len(attachment["RoleMappings"]) == len(sandbox)
