@@ -42,9 +42,12 @@ def _sign_in(app: AppTest, username: str = "alice") -> AppTest:
     return app
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_without_a_missing_text(page):
-    app = _visit(_app(), page)
+def test_every_page_renders_without_a_missing_text(page, lang):
+    app = _app()
+    app.session_state["lang"] = lang
+    _visit(app, page)
     assert "⟦" not in _texts(app)
 
 
