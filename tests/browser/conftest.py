@@ -58,7 +58,11 @@ def dashboard_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Streamlit renders after a websocket round trip and a script run: on a busy 2-core CI
+    # machine that can take longer than Playwright's 5-second default.
+    expect.set_options(timeout=30_000)
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium")
