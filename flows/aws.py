@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError
 
 from flows.capture import Recorder
@@ -17,8 +18,9 @@ from flows.target import Target
 
 # Unsigned: InitiateAuth, GetId, GetCredentialsForIdentity… are called without AWS
 # credentials on AWS too (aws-facts.md §0), so the lab never needs any for them.
-_CLIENT_CONFIG = Config(signature_version=UNSIGNED, connect_timeout=3, read_timeout=5,
-                        retries={"total_max_attempts": 2, "mode": "standard"})
+_RETRIES = {"total_max_attempts": 2, "mode": "standard"}
+_CLIENT_CONFIG = Config(signature_version=UNSIGNED, connect_timeout=3, read_timeout=5, retries=_RETRIES)
+_SIGNED_CONFIG = Config(connect_timeout=3, read_timeout=5, retries=_RETRIES)
 _SESSION_LOCK = threading.Lock()
 
 
@@ -29,10 +31,14 @@ def _boto_session() -> boto3.Session:
     return boto3.Session()
 
 
-def client(target: Target, service: str, recorder: Recorder) -> Any:
+def client(target: Target, service: str, recorder: Recorder, credentials: Credentials | None = None) -> Any:
+    """A captured boto3 client: unsigned, or signed with the given (e.g. identity-pool) credentials."""
+    signing: dict[str, Any] = {"config": _CLIENT_CONFIG}
+    if credentials is not None:
+        signing = {"config": _SIGNED_CONFIG, "aws_access_key_id": credentials.access_key,
+                   "aws_secret_access_key": credentials.secret_key, "aws_session_token": credentials.token}
     with _SESSION_LOCK:
-        created = _boto_session().client(service, region_name=target.region,
-                                         endpoint_url=target.endpoint_url, config=_CLIENT_CONFIG)
+        created = _boto_session().client(service, region_name=target.region, endpoint_url=target.endpoint_url, **signing)
     return recorder.attach(created)
 
 

@@ -12,15 +12,11 @@ from typing import Any, Mapping
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 
-from flows.aws import _SESSION_LOCK, _boto_session  # one shared session: botocore's models load once
+from flows.aws import client
 from flows.capture import Recorder
 from flows.target import Target
-
-_SIGNED_CONFIG = Config(connect_timeout=3, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
-
 
 @dataclass(frozen=True)
 class SignedRequest:
@@ -46,9 +42,4 @@ def sign(method: str, url: str, region: str, credentials: Credentials, service: 
 
 
 def signed_client(target: Target, service: str, recorder: Recorder, credentials: Credentials) -> Any:
-    with _SESSION_LOCK:
-        created = _boto_session().client(
-            service, region_name=target.region, endpoint_url=target.endpoint_url, config=_SIGNED_CONFIG,
-            aws_access_key_id=credentials.access_key, aws_secret_access_key=credentials.secret_key,
-            aws_session_token=credentials.token)
-    return recorder.attach(created)
+    return client(target, service, recorder, credentials)
