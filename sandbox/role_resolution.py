@@ -23,6 +23,9 @@ class RoleDecision:
 
 
 def _claim_text(value: Any) -> str:
+    """A claim as rules compare it: JSON booleans as true/false (as the token spells them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return ",".join(value) if isinstance(value, list) else str(value)
 
 

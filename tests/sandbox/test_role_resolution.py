@@ -173,3 +173,13 @@ def test_trace_explains_a_refusal_rule_by_rule(topology):
 
 def test_trace_of_an_unknown_identity_is_404(topology):
     assert _trace(topology, "us-east-1:00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_boolean_claims_compare_as_json_spells_them():
+    # email_verified is a JSON boolean in the ID token (aws-facts.md §1.2); a rule's Value is text.
+    from sandbox.role_resolution import resolve_authenticated_role
+
+    mapping = {"Type": "Rules", "AmbiguousRoleResolution": "AuthenticatedRole", "RulesConfiguration": {"Rules": [
+        {"Claim": "email_verified", "MatchType": "Equals", "Value": "true", "RoleARN": "arn:aws:iam::1:role/verified"}]}}
+    decision = resolve_authenticated_role({"authenticated": "arn:aws:iam::1:role/default"}, mapping, {"email_verified": True})
+    assert decision.role_arn == "arn:aws:iam::1:role/verified"
