@@ -1,0 +1,143 @@
+"""Which role the identity pool chose, and why: the role STS reports, the lab's own explanation
+(from the ID token and the pool's role configuration, so it works on AWS too) and, on the
+sandbox only, the sandbox's record of its decision.
+
+Reasons quote claim values from the token, so they are shown in code blocks, never as Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from flows import identity
+from flows.roles import RoleExplanation
+from flows.steps import StepResult
+from ui import state
+from ui.exchange import render_exchanges
+from ui.i18n import t
+from ui.identity_run import IdentityView
+from ui.step import render_failure, render_note, render_step
+
+
+def render_lines(lines: list[str]) -> None:
+    """Numbered reasons, wrapped so that long ARNs stay readable (as text, never Markdown)."""
+    st.code("\n".join(lines), language="text", line_numbers=True, wrap_lines=True)
+
+
+def _render_role_arn(role_arn: str) -> None:
+    st.code(role_arn, language="text", wrap_lines=True)
+
+
+def _render_assumed(result: StepResult) -> None:
+    role_arn = result.outputs.get("role_arn") if result.ok else None
+    if not role_arn:
+        st.caption(t("identity_page.role.none"))
+        return
+    st.caption(t("identity_page.role.assumed"))
+    st.code(f"{role_arn}\n{result.outputs.get('caller_arn', '')}".strip(), language="text", wrap_lines=True)
+
+
+# --- the lab's explanation -----------------------------------------------------------------------
+def _pasted_roles() -> dict[str, Any] | None:
+    """On AWS GetIdentityPoolRoles needs IAM credentials: the learner may paste its output."""
+    text = st.text_area(t("identity_page.role.paste"), key="identity_pasted_roles")
+    if not text.strip():
+        st.info(t("identity_page.role.no_config"))
+        return None
+    try:
+        pasted = json.loads(text)
+    except json.JSONDecodeError as error:
+        st.error(t("identity_page.role.paste_invalid", reason=error.msg))
+        return None
+    if not isinstance(pasted, dict):
+        st.error(t("identity_page.role.paste_shape"))
+        return None
+    return {"Roles": pasted.get("Roles") or {}, "RoleMappings": pasted.get("RoleMappings") or {}}
+
+
+def pool_roles_config() -> dict[str, Any] | None:
+    looked_up = state.result("pool_roles")
+    if looked_up is not None and looked_up.ok:
+        return looked_up.outputs["pool_roles"]
+    return _pasted_roles()
+
+
+def _explain(view: IdentityView, pool_roles: dict[str, Any]) -> RoleExplanation | None:
+    try:
+        return identity.predict_role(state.target(), view.id_token, pool_roles)
+    except (KeyError, TypeError, AttributeError, ValueError):  # a pasted configuration of the wrong shape
+        st.error(t("identity_page.role.paste_shape"))
+        return None
+
+
+def _render_verdict(explanation: RoleExplanation, result: StepResult) -> None:
+    """Compare only what both sides decided: a refusal for another reason proves nothing."""
+    if result.ok:
+        agrees = result.outputs.get("role_arn") == explanation.role_arn
+    elif explanation.refused:
+        agrees = True
+    else:
+        return
+    if agrees:
+        st.success(t("identity_page.role.agree"), icon="✅")
+    else:
+        st.warning(t("identity_page.role.disagree"))
+
+
+def _render_explanation(view: IdentityView, result: StepResult) -> None:
+    st.markdown(f"**{t('identity_page.role.lab' if view.id_token else 'identity_page.role.lab_guest')}**")
+    pool_roles = pool_roles_config()
+    explanation = _explain(view, pool_roles) if pool_roles is not None else None
+    if explanation is None:
+        return
+    lang = state.lang()
+    render_lines([reason.text(lang) for reason in explanation.reasons])
+    st.caption(t("identity_page.role.predicted"))
+    _render_role_arn(explanation.role_arn or t("identity_page.role.refused"))
+    _render_verdict(explanation, result)
+
+
+# --- the sandbox's own record --------------------------------------------------------------------
+def _render_trace(trace: StepResult) -> None:
+    st.markdown(f"**{t('identity_page.role.sandbox')}**")
+    for note in trace.notes:  # says that AWS keeps no such record (catalogue text, no token data)
+        render_note(note)
+    if trace.failure is not None:
+        render_failure(trace)
+        return
+    render_lines([str(line) for line in trace.outputs.get("trace", [])])
+    st.caption(t("identity_page.role.decided"))
+    _render_role_arn(trace.outputs.get("role_arn") or str(trace.outputs.get("refused") or ""))
+
+
+def render_lookups(view: IdentityView) -> None:
+    """The lab's own calls to learn the role (after the main step's wire: they come second)."""
+    saved = {step: state.result(step) for step in view.lookups}
+    lookups = {step: looked_up for step, looked_up in saved.items() if looked_up is not None}
+    if not lookups:
+        return
+    st.markdown(f"**{t('identity_page.role.wire')}**")
+    tabs = st.tabs([t(f"identity_page.role.wire.{step}") for step in lookups])
+    for tab, (step, looked_up) in zip(tabs, lookups.items()):
+        with tab:
+            if step == "role_decision":  # its note and failure are shown next to the trace
+                render_exchanges(looked_up.exchanges, state.reveal_secrets())
+            else:
+                render_step(looked_up)
+
+
+def render_role(view: IdentityView, result: StepResult) -> None:
+    st.subheader(t("identity_page.role.heading"))
+    _render_assumed(result)
+    trace = state.result("role_decision") if "role_decision" in view.lookups else None
+    if trace is None:  # on AWS: the lab's explanation is the only one there is
+        _render_explanation(view, result)
+        return
+    lab_column, sandbox_column = st.columns(2)
+    with lab_column:
+        _render_explanation(view, result)
+    with sandbox_column:
+        _render_trace(trace)
