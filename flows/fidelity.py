@@ -6,7 +6,7 @@ dashboard shows them only when the target is the sandbox.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from flows.steps import Note, StepResult
 
@@ -25,6 +25,37 @@ def _status(status: int) -> Condition:
     return lambda result: result.outputs.get("status") == status
 
 
+def _authorizer_context(result: StepResult) -> dict[str, Any]:
+    """requestContext.authorizer of the echo backend's event ({} when there is none)."""
+    body = result.outputs.get("body")
+    context = body.get("requestContext") if isinstance(body, dict) else None
+    authorizer = context.get("authorizer") if isinstance(context, dict) else None
+    return authorizer if isinstance(authorizer, dict) else {}
+
+
+def _rest_claims_passed(result: StepResult) -> bool:
+    # Only a REST Cognito authorizer passes `claims` at the top of requestContext.authorizer;
+    # HTTP APIs nest them under `jwt`, and public or AWS_IAM routes pass none.
+    return result.outputs.get("status") == 200 and bool(_authorizer_context(result).get("claims"))
+
+
+def _www_authenticate(result: StepResult) -> str:
+    response = result.exchanges[-1].response if result.exchanges else None
+    headers = response.headers if response is not None else ()
+    return next((value for name, value in headers if name.lower() == "www-authenticate"), "")
+
+
+def _http_scope_refused(result: StepResult) -> bool:
+    # aws-facts.md §5.2 / open item 13: the status and text of a scope mismatch are UNCONFIRMED.
+    return result.outputs.get("status") == 403 and "insufficient_scope" in _www_authenticate(result)
+
+
+def _http_undocumented_401(result: StepResult) -> bool:
+    # Only "the token does not have a valid audience" is documented (aws-facts.md §5.2).
+    header = _www_authenticate(result)
+    return result.outputs.get("status") == 401 and bool(header) and "valid audience" not in header
+
+
 # step name → (condition, message key, doc section)
 _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
     "sign_in": [
@@ -32,10 +63,22 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
         (_failed_with("InvalidParameterException"), "fidelity.flow_not_enabled_text"),
     ],
     "tokens": [(_always, "fidelity.token_claims")],
-    "identity_pool": [(_always, "fidelity.identity_messages")],
+    "identity_pool": [
+        (_always, "fidelity.identity_messages"),
+        # aws-facts.md §4.1: the Deny text is reported, its exception type is UNCONFIRMED.
+        (lambda result: result.failure is not None and "ambiguous role mapping" in result.failure.message,
+         "fidelity.identity.deny_exception"),
+    ],
+    "identity_pool_basic": [
+        (_always, "fidelity.identity_messages"),
+        (_failed_with("AccessDenied"), "fidelity.identity.trust_evaluator"),
+    ],
+    "pool_roles": [(_always, "fidelity.identity.pool_roles_unsigned")],
     "api_call": [
-        (_status(200), "fidelity.rest_claim_formats"),
+        (_rest_claims_passed, "fidelity.rest_claim_formats"),
         (_status(401), "fidelity.unauthorized_body"),
+        (_http_scope_refused, "api_page.fidelity.http_scope_status"),
+        (_http_undocumented_401, "api_page.fidelity.http_www_authenticate"),
     ],
 }
 

@@ -18,6 +18,7 @@ PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryP
                              "ProposedPassword", "password"})
 SECRET_FIELDS = frozenset({"SecretKey", "SecretAccessKey", "SessionToken", "ClientSecret", "client_secret",
                            "RefreshToken", "refresh_token",
+                           "X-Amz-Security-Token",  # a session token echoed back in a JSON body
                            "aws_secret_access_key", "aws_session_token"})
 SECRET_HEADERS = frozenset({"x-amz-security-token"})
 

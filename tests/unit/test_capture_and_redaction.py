@@ -68,3 +68,8 @@ def test_redaction_rules():
     assert "c2VjcmV0OnZhbHVlLXZhbHVl" not in mask_header("Authorization", "Basic c2VjcmV0OnZhbHVlLXZhbHVl")
     assert mask_header("Authorization", "eyJ.a.b") == "eyJ.a.b"  # tokens are the lesson, not secrets
     assert "sessiontoken" not in mask_header("X-Amz-Security-Token", "FwoG" + "sessiontoken" * 5)
+
+
+def test_session_token_echoed_in_a_json_body_is_masked():
+    body = json.dumps({"headers": {"X-Amz-Security-Token": "FwoGZXIvYXdzEJr" + "x" * 40}})
+    assert "x" * 40 not in mask_body(body)
