@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import requests
 
@@ -416,6 +416,30 @@ def _expire(presented: Presented, other_token: str | None, now: float) -> Mutati
     return Presented(presented.name, expired), f"exp: {before}", f"exp: {after}"
 
 
+def sandbox_expired_copy(target: Target, token: str) -> str | None:
+    """On the sandbox, a genuinely expired copy of the token (its sandbox-only helper plays
+    Cognito's clock moving past exp). None on AWS, where one has to wait for exp."""
+    if target.kind != "sandbox" or not target.endpoint_url:
+        return None
+    url = f"{target.endpoint_url}/_sandbox/expired-copy/{target.user_pool_id}"
+    try:
+        response = requests.post(url, json={"token": token}, timeout=(3, 10))
+    except requests.RequestException:
+        return None
+    return response.json().get("token") if response.ok else None
+
+
+def _expire_on(target: Target) -> Callable[[Presented, str | None, float], Mutation]:
+    def expire(presented: Presented, other_token: str | None, now: float) -> Mutation:
+        token = presented.token or ""
+        expired = sandbox_expired_copy(target, token)
+        if expired is None:
+            return _expire(presented, other_token, now)
+        before, after = decode_token(token).claims.get("exp"), decode_token(expired).claims.get("exp")
+        return Presented(presented.name, expired), f"exp: {before}", f"exp: {after} (signed by the pool)"
+    return expire
+
+
 def _tamper(presented: Presented, other_token: str | None, now: float) -> Mutation:
     forged = breakit.tampered(presented.token or "")
     return Presented(presented.name, forged.token), f"{forged.claim}: {forged.before}", f"{forged.claim}: {forged.after}"
@@ -447,6 +471,8 @@ _BREAK_DOCS = {"expire": DOC_REST_FAILURES, "tamper": DOC_REST_FAILURES, "other_
 
 def _explained(how: str, broken: Cell) -> str:
     """Which explanation: some breaks don't break (and saying so is the lesson)."""
+    if how == "expire" and broken.verification is not None and broken.verification.check("signature").passed:
+        return "api_page.break.expire.genuine"
     if how in ("other_client", "drop_bearer"):
         return f"api_page.break.{how}.{'passed' if broken.status == 200 else 'refused'}"
     return f"api_page.break.{how}.explain"
@@ -469,7 +495,8 @@ def break_cell(target: Target, cell: Cell, presented: Presented, how: str, other
     """Call `cell`'s route again with the presentation broken the `how` way (breakit.BREAKS).
     `other_token`: another app client's token, for `other_client`."""
     now = time.time() if now is None else now
-    mutated, before, after = _MUTATIONS[how](presented, other_token, now)
+    mutate = _expire_on(target) if how == "expire" else _MUTATIONS[how]
+    mutated, before, after = mutate(presented, other_token, now)
     verification = verify(target, mutated.token, load_keys(target), now)
     broken = Cell(cell.route, presented.name, send(target, cell.route, mutated),
                   predict_cell(target, cell.route, presented.name, verification, now), verification)

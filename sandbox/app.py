@@ -8,6 +8,8 @@ plays its AWS counterpart.
 - cognito-identity (`AWSCognitoIdentityService.*`): `sandbox.identity_pool`, with GetOpenIdToken
   from `sandbox.basic_flow`;
 - STS (query protocol: form-encoded `Action=…` at `POST /`): `sandbox.sts`;
+- `/_sandbox/expired-copy/<user pool id>`: SANDBOX-ONLY, a pool's token re-dated past its exp
+  (`sandbox.user_pool_tokens.expired_copy`; on AWS one waits for exp);
 - `/_sandbox/role-decisions/<identity id>`: SANDBOX-ONLY, why the pool chose a role
   (`sandbox.role_decisions`; AWS has no such endpoint);
 - `/execute-api/<api id>/...`: `sandbox.apigateway`.
@@ -75,6 +77,8 @@ class SandboxApp:
             return json_response(self.identity_pools.handle(operation, json_body(request)))
         if is_query_request(request):
             return self.sts.handle(request)
+        if request.path.startswith(user_pool_tokens.EXPIRED_COPY_PREFIX):  # sandbox-only lesson helper
+            return self._expired_copy(request)
         if request.path.startswith(role_decisions.PATH_PREFIX):  # sandbox-only diagnostic
             return self._role_decision(request.path.removeprefix(role_decisions.PATH_PREFIX))
         if request.path.startswith(oauth2.PATH_PREFIX):
@@ -86,6 +90,14 @@ class SandboxApp:
         if request.path.startswith(user_pool_api.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
             return user_pool_api.sent_messages(request.path)
         return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
+
+    def _expired_copy(self, request: Request) -> Response:
+        user_pool_id = request.path.removeprefix(user_pool_tokens.EXPIRED_COPY_PREFIX)
+        token = str(json_body(request).get("token", ""))
+        expired = user_pool_tokens.expired_copy(user_pool_id, token) if request.method == "POST" else None
+        if expired is None:
+            return Response(json.dumps({"message": "Not a token of this user pool"}), status=400, content_type="application/json")
+        return Response(json.dumps({"token": expired}), content_type="application/json")
 
     def _role_decision(self, identity_id: str) -> Response:
         try:

@@ -192,3 +192,30 @@ def install() -> None:
     CognitoIdpUserPool.create_id_token = _create_id_token
     CognitoIdpUserPool.create_access_token = _create_access_token
     CognitoIdpUserPool.create_refresh_token = _create_refresh_token
+
+
+EXPIRED_COPY_PREFIX = "/_sandbox/expired-copy/"  # SANDBOX-ONLY: AWS has no such endpoint
+
+
+def expired_copy(user_pool_id: str, token: str, now: float | None = None) -> str | None:
+    """The same token as if the clock had moved past its exp, re-signed with the pool's key.
+
+    Sandbox-only, for the "expire the token" lesson: on AWS one waits an hour. It only re-dates
+    a token this pool really issued (signature and iss checked), so it mints nothing new.
+    Returns None when the token is not one of the pool's.
+    """
+    pool_keys = KEYS.find(user_pool_id)
+    try:
+        header = jwt.get_unverified_header(token)
+        public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None
+        claims = jwt.decode(token, public_key, algorithms=["RS256"],
+                            options={"verify_exp": False, "verify_aud": False, "verify_iat": False})
+    except (jwt.PyJWTError, AttributeError, TypeError):
+        return None
+    if not claims.get("iss", "").endswith("/" + user_pool_id):
+        return None
+    lifetime = int(claims["exp"]) - int(claims["iat"])
+    expired_at = int(now if now is not None else time.time()) - 60
+    claims.update(exp=expired_at, iat=expired_at - lifetime)
+    key = next(k for k in (pool_keys.id_key, pool_keys.access_key) if k.kid == header["kid"])
+    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid, "alg": "RS256", "typ": None})
