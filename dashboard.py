@@ -83,12 +83,12 @@ def sidebar() -> None:
 
 def navigation() -> st.navigation:
     return st.navigation([
-        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/explore:", default=True),
-        st.Page("pages/sign_in.py", title=t("leg.sign_in.title"), icon=":material/login:", url_path="sign_in"),
-        st.Page("pages/tokens.py", title=t("leg.tokens.title"), icon=":material/key:", url_path="tokens"),
-        st.Page("pages/identity_pool.py", title=t("leg.identity_pool.title"), icon=":material/badge:", url_path="identity_pool"),
-        st.Page("pages/api_gateway.py", title=t("leg.api_gateway.title"), icon=":material/api:", url_path="api_gateway"),
-        st.Page("pages/reference.py", title=t("page.reference"), icon=":material/menu_book:", url_path="reference"),
+        st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/explore:", default=True),
+        st.Page("app_pages/sign_in.py", title=t("leg.sign_in.title"), icon=":material/login:", url_path="sign_in"),
+        st.Page("app_pages/tokens.py", title=t("leg.tokens.title"), icon=":material/key:", url_path="tokens"),
+        st.Page("app_pages/identity_pool.py", title=t("leg.identity_pool.title"), icon=":material/badge:", url_path="identity_pool"),
+        st.Page("app_pages/api_gateway.py", title=t("leg.api_gateway.title"), icon=":material/api:", url_path="api_gateway"),
+        st.Page("app_pages/reference.py", title=t("page.reference"), icon=":material/menu_book:", url_path="reference"),
     ])
 
 

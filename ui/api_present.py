@@ -22,7 +22,7 @@ def _native(tokens: Mapping[str, str]) -> None:
         st.success(t("api_page.present.native_ok"))
         return
     st.info(t("tokens.sign_in_first"))
-    st.page_link("pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
+    st.page_link("app_pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
 
 
 def _password_input(target: Target, username: str | None) -> None:

@@ -88,6 +88,6 @@ def render_login(target: Target, choice: IdentityChoice, tokens: dict[str, str])
         _render_guest()
     elif not tokens.get("id_token"):
         st.info(t("identity.sign_in_first"))
-        st.page_link("pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
+        st.page_link("app_pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
     else:
         _render_signed_in(target, tokens)

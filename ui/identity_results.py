@@ -77,7 +77,7 @@ def render_enhanced(view: IdentityView, result: StepResult) -> None:
         render_role(view, result)
     if result.ok:
         render_step(result)
-        st.page_link("pages/api_gateway.py", label=t("identity.next"), icon="➡️")
+        st.page_link("app_pages/api_gateway.py", label=t("identity.next"), icon="➡️")
     render_lookups(view)
 
 

@@ -135,4 +135,4 @@ def last_hop(flow: str, stage: int) -> Hop | None:
 
 def render_next_page_link() -> None:
     if state.tokens().get("id_token"):
-        st.page_link("pages/tokens.py", label=t("sign_in.next"), icon="➡️")
+        st.page_link("app_pages/tokens.py", label=t("sign_in.next"), icon="➡️")

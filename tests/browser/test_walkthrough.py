@@ -60,3 +60,29 @@ def test_paste_a_token_and_see_the_checklist(page: Page, dashboard_url: str):
     expect(page.get_by_text("Keys: the JWKS you pasted.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Rejected: wrong_issuer"))).to_be_visible()
     expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+
+
+def test_deep_link_into_a_fresh_dashboard_process(browser):
+    # A bookmark, or the OAuth redirect back to /sign_in, may be the first request a freshly
+    # started dashboard gets: it must still run dashboard.py (sandbox, sidebar, navigation).
+    import subprocess
+    import sys
+
+    from tests.browser.conftest import _free_port, _wait_healthy
+    from tests.conftest import ROOT
+
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+                                "--server.headless", "true"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    context = browser.new_context()
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", process)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/tokens")
+        expect(page.get_by_role("heading", name="ID token vs access token", exact=True)).to_be_visible()
+        expect(page.locator("[data-testid='stMain']")).not_to_contain_text("KeyError")
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=20)

@@ -55,7 +55,7 @@ def _api_page(signed_in: bool = True) -> AppTest:
     app = _dashboard()
     if signed_in:
         _sign_in_through_flows(app)
-    return _run(app.switch_page("pages/api_gateway.py").run())
+    return _run(app.switch_page("app_pages/api_gateway.py").run())
 
 
 def _ready(source: str = "code") -> AppTest:

@@ -69,5 +69,5 @@ def test_switching_target_drops_the_sessions_tokens(topology, monkeypatch):
     target = app.session_state["target"]
     assert (target.kind, target.user_pool_id, target.endpoint_url) == ("aws", topology["user_pool_id"], topology["endpoint"])
     assert "tokens" not in app.session_state
-    app.switch_page("pages/sign_in.py").run()
+    app.switch_page("app_pages/sign_in.py").run()
     assert not app.exception and app.text_input(key="sign_in_user").value in ("", None)

@@ -13,7 +13,7 @@ from flows import identity, signin
 from flows.steps import AwsFailure, StepResult
 from tests.conftest import ROOT
 
-PAGE = "pages/identity_pool.py"
+PAGE = "app_pages/identity_pool.py"
 OPEN_ID_ISSUER = "https://cognito-identity.amazonaws.com"
 
 

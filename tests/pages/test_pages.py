@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/sign_in.py", "pages/tokens.py", "pages/identity_pool.py",
-         "pages/api_gateway.py", "pages/reference.py"]
+PAGES = ["app_pages/overview.py", "app_pages/sign_in.py", "app_pages/tokens.py", "app_pages/identity_pool.py",
+         "app_pages/api_gateway.py", "app_pages/reference.py"]
 
 
 def _texts(app: AppTest) -> str:
@@ -35,7 +35,7 @@ def _button(app: AppTest, label: str):
 
 
 def _sign_in(app: AppTest, username: str = "alice") -> AppTest:
-    _visit(app, "pages/sign_in.py")
+    _visit(app, "app_pages/sign_in.py")
     app.selectbox(key="sign_in_user").set_value(username).run()
     _button(app, "Sign in").click().run()
     assert not app.exception
@@ -61,7 +61,7 @@ def test_sign_in_then_tokens_side_by_side_verified():
     app = _sign_in(_app())
     assert any("Signed in" in s.value for s in app.success)
     assert "\"PASSWORD\": \"********\"" in _texts(app)
-    _visit(app, "pages/tokens.py")
+    _visit(app, "app_pages/tokens.py")
     texts = _texts(app)
     assert "ID token" in texts and "Access token" in texts
     assert sum("Signature verified" in s.value for s in app.success) == 2
@@ -74,7 +74,7 @@ def test_sign_in_then_tokens_side_by_side_verified():
 
 
 def test_wrong_password_shows_cognitos_error_next_to_the_request():
-    app = _visit(_app(), "pages/sign_in.py")
+    app = _visit(_app(), "app_pages/sign_in.py")
     app.text_input(key="password-alice").set_value("wrong").run()
     _button(app, "Sign in").click().run()
     assert not app.exception
@@ -85,7 +85,7 @@ def test_wrong_password_shows_cognitos_error_next_to_the_request():
 
 def test_identity_pool_masks_the_secret_key():
     app = _sign_in(_app())
-    _visit(app, "pages/identity_pool.py")
+    _visit(app, "app_pages/identity_pool.py")
     _button(app, "Exchange the ID token for AWS credentials").click().run()
     assert any("Credentials for identity" in s.value for s in app.success)
     frame = app.dataframe[0].value
@@ -95,14 +95,14 @@ def test_identity_pool_masks_the_secret_key():
 
 def test_identity_pool_refuses_the_access_token_with_the_real_error():
     app = _sign_in(_app())
-    _visit(app, "pages/identity_pool.py")
+    _visit(app, "app_pages/identity_pool.py")
     _button(app, "Try the access token instead").click().run()
     assert "Invalid login token. Missing a required claim: aud" in _texts(app)
 
 
 def test_api_call_200_with_id_token_then_401_without():
     app = _sign_in(_app())
-    _visit(app, "pages/api_gateway.py")
+    _visit(app, "app_pages/api_gateway.py")
     _button(app, "Call with the ID token").click().run()
     assert any(s.value == "HTTP 200" for s in app.success)
     assert app.json[0].value  # the claims the backend received
@@ -114,7 +114,7 @@ def test_japanese_switch_changes_the_labels():
     app = _app()
     app.selectbox(key="lang_choice").set_value("ja").run()
     assert not app.exception
-    _visit(app, "pages/sign_in.py")
+    _visit(app, "app_pages/sign_in.py")
     assert any(b.label == "サインイン" for b in app.button)
 
 
@@ -135,7 +135,7 @@ def _own_token_and_jwks(**claims):
 
 def test_paste_a_token_with_its_jwks_shows_the_checklist():
     token, jwks = _own_token_and_jwks()
-    app = _visit(_app(), "pages/tokens.py")
+    app = _visit(_app(), "app_pages/tokens.py")
     app.text_area(key="paste_token").set_value("Bearer " + token)
     app.text_area(key="paste_jwks").set_value(jwks)
     _button(app, "Decode and verify").click().run()
@@ -148,7 +148,7 @@ def test_paste_a_token_with_its_jwks_shows_the_checklist():
 
 
 def test_paste_garbage_gets_a_clear_message():
-    app = _visit(_app(), "pages/tokens.py")
+    app = _visit(_app(), "app_pages/tokens.py")
     app.text_area(key="paste_token").set_value("not.a.jwt")
     _button(app, "Decode and verify").click().run()
     assert not app.exception
@@ -157,7 +157,7 @@ def test_paste_garbage_gets_a_clear_message():
 
 def test_paste_token_of_unknown_issuer_without_jwks_fetches_nothing():
     token, _ = _own_token_and_jwks(iss="http://127.0.0.1:9/evil", jku="http://127.0.0.1:9/jwks")
-    app = _visit(_app(), "pages/tokens.py")
+    app = _visit(_app(), "app_pages/tokens.py")
     app.text_area(key="paste_token").set_value(token)
     _button(app, "Decode and verify").click().run()
     assert not app.exception

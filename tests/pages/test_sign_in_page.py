@@ -16,7 +16,7 @@ from sandbox.topology import READ_SCOPE, release, seed
 from tests.conftest import ROOT
 from ui.pkce_store import PendingSignIns
 
-PAGE = "pages/sign_in.py"
+PAGE = "app_pages/sign_in.py"
 FLOWS = ("password", "srp", "new_password", "totp", "refresh", "sign_up", "revocation", "confidential",
          "oauth_code", "client_credentials")
 

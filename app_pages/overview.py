@@ -11,7 +11,7 @@ st.write(t("overview.intro"))
 st.graphviz_chart(four_legs_dot(done={leg for leg in LEGS if state.result(leg)}))
 
 for number, leg in enumerate(LEGS, start=1):
-    st.page_link(f"pages/{leg}.py", label=f"{number}. {t(f'leg.{leg}.title')} — {t(f'leg.{leg}.short')}")
+    st.page_link(f"app_pages/{leg}.py", label=f"{number}. {t(f'leg.{leg}.title')} — {t(f'leg.{leg}.short')}")
 
 with st.expander(t("overview.topology")):
     st.caption(t("overview.users"))

@@ -14,7 +14,7 @@ def your_tokens() -> None:
     tokens = state.tokens()
     if not tokens:
         st.info(t("tokens.sign_in_first"))
-        st.page_link("pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
+        st.page_link("app_pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
         return
     result = state.result("tokens")
     if result is None or st.session_state.get("tokens_inspected") != tokens["id_token"]:
@@ -32,7 +32,7 @@ def your_tokens() -> None:
         which = st.radio(t("tokens.predict_for"), ["id", "access"], horizontal=True, key="predict_for",
                          format_func=lambda name: t(f"token.title.{name}"))
         render_predictions(result.outputs[which].verification, state.target(), which)
-        st.page_link("pages/identity_pool.py", label=t("tokens.next"), icon="➡️")
+        st.page_link("app_pages/identity_pool.py", label=t("tokens.next"), icon="➡️")
     render_step(result)
 
 
