@@ -25,7 +25,7 @@ def _sign_in_and_open_the_identity_page(page: Page, dashboard_url: str) -> None:
     expect(page.get_by_role("heading", name="Cognito Lab")).to_be_visible()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Sign in").click()
     page.get_by_role("button", name="Sign in", exact=True).click()  # alice, the first user
-    _idle(page)
+    expect(page.get_by_text("Signed in: the user pool returned")).to_be_visible()  # the run has finished
     # Through the sidebar, not page.goto: a new URL load would be a new session, without tokens.
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Identity pool").click()
     expect(page.get_by_role("heading", name="Identity pool", exact=True)).to_be_visible()
