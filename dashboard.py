@@ -22,7 +22,18 @@ st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 
 
 def _session_is_active(session_id: str) -> bool:
-    return Runtime.instance().is_active_session(session_id) if Runtime.exists() else True
+    """Still alive, or waiting to reconnect (a dropped Wi-Fi, a closed lid): keep its topology.
+
+    `is_active_session` is False for a disconnected session Streamlit keeps for reconnection, so
+    the session manager is asked whether it still holds the session at all (private API; the
+    public check is the fallback)."""
+    if not Runtime.exists():
+        return True
+    runtime = Runtime.instance()
+    manager = getattr(runtime, "_session_mgr", None)
+    if manager is not None and hasattr(manager, "get_session_info"):
+        return manager.get_session_info(session_id) is not None
+    return runtime.is_active_session(session_id)
 
 
 @st.cache_resource(show_spinner=False)

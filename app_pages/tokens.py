@@ -3,6 +3,7 @@ import streamlit as st
 from flows.tokens import inspect_tokens
 from ui import state
 from ui.i18n import t
+from ui.sign_in_run import origin
 from ui.step import render_step
 from ui.token_audit import render_audit_tab
 from ui.token_card import render_token_report
@@ -18,7 +19,9 @@ def your_tokens() -> None:
         return
     result = state.result("tokens")
     if result is None or st.session_state.get("tokens_inspected") != tokens["id_token"]:
-        result = inspect_tokens(state.target(), {"id": tokens["id_token"], "access": tokens["access_token"]})
+        # Checked against the app client that signed in (public, or the confidential one).
+        client_name = origin()["client"] if origin()["client"] in state.target().clients else "public"
+        result = inspect_tokens(state.target(), {"id": tokens["id_token"], "access": tokens["access_token"]}, client_name)
         state.save_result(result)
         st.session_state["tokens_inspected"] = tokens["id_token"]
     if result.ok:

@@ -144,7 +144,7 @@ def _remember_challenge(flow: str, result: StepResult, client_name: str, usernam
 def _sign_in(flow: str) -> None:
     target = state.target()
     username, password = take_password(USER_KEY, PASSWORD_PREFIX)
-    if not username:
+    if not username or not password:  # clicked before the chosen user's password field was drawn
         return
     client_name = _client_for(flow)
     restart(flow)

@@ -29,7 +29,7 @@ def render_audit_tab() -> None:
         with st.spinner(t("audit.running", count=len(lines))):
             rows = audit_tokens(lines, keys, Expectations(issuer=target.issuer))
     except (AuditInputError, JwksError) as error:
-        st.error(str(error))
+        st.code(str(error), language="text")  # may quote the uploaded file: shown as text
         return
     summary = summarize(rows)
     st.bar_chart(pd.Series(summary, name=t("audit.count")))

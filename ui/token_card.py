@@ -93,14 +93,22 @@ def render_countdown(exp: Any) -> None:
         }})();</script>""", unsafe_allow_javascript=True)
 
 
+def show_problem(headline: str, detail: str) -> None:
+    """Our headline in an alert; the detail, which may quote the token, as plain text only
+    (an alert renders Markdown, and a claim like [x](https://evil) would become a link)."""
+    st.error(headline)
+    if detail:
+        st.code(detail, language="text")
+
+
 def _verdict(report: TokenReport) -> None:
     verification = report.verification
     if verification is None:
-        st.error(t("token.malformed", reason=report.format_error or ""))
+        show_problem(t("token.malformed"), report.format_error or "")
     elif verification.valid:
         st.success(t("token.valid"))
     else:
-        st.error(t("token.invalid", code=verification.error.code, message=verification.error.message))
+        show_problem(t("token.invalid", code=verification.error.code), verification.error.message)
 
 
 def render_token_report(report: TokenReport, token: str) -> None:

@@ -8,7 +8,7 @@ from flows.jwt_verify import Expectations
 from flows.paste import KeySources, inspect_pasted
 from ui import state
 from ui.i18n import t
-from ui.token_card import checks_table, claims_table, render_countdown, render_segments
+from ui.token_card import checks_table, claims_table, show_problem, render_countdown, render_segments
 from ui.token_compare import render_predictions
 
 
@@ -40,15 +40,17 @@ def render_paste_tab() -> None:
         return
     report = inspect_pasted(token, state.target(), jwks, expect, _sources())
     if report.format_error:
-        st.error(t("token.malformed", reason=report.format_error))
+        show_problem(t("token.malformed"), report.format_error)
         return
     st.caption(t(report.keys.origin))
     if report.verification is None:
-        st.error(t("paste.no_keys", reason=report.keys.error or ""))
+        show_problem(t("paste.no_keys"), report.keys.error or "")
         return
     verification = report.verification
-    (st.success(t("paste.valid")) if verification.valid
-     else st.error(t("token.invalid", code=verification.error.code, message=verification.error.message)))
+    if verification.valid:
+        st.success(t("paste.valid"))
+    else:
+        show_problem(t("token.invalid", code=verification.error.code), verification.error.message)
     render_segments(token.strip().removeprefix("Bearer ").strip())
     render_countdown(verification.claims.get("exp"))
     st.dataframe(checks_table(verification), hide_index=True, width="stretch")

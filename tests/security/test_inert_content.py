@@ -84,8 +84,6 @@ def test_a_pasted_tokens_header_and_claims_show_as_text(page: Page, dashboard_ur
     _assert_inert(page)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ui/token_paste.py and ui/token_card.py put the verifier's "
-                   "messages, which quote the token's iss, into st.error, which renders Markdown")
 def test_a_rejection_message_quoting_the_token_shows_it_as_text(page: Page, dashboard_url: str):
     token, jwks = _evil_token_and_jwks(iss=LINK)
     driver.open_dashboard(page, dashboard_url)

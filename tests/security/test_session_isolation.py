@@ -137,9 +137,6 @@ _DROPPABLE_WEBSOCKETS = """
 """
 
 
-@pytest.mark.xfail(strict=True, reason="bug: dashboard._session_is_active calls a disconnected but resumable "
-                   "session ended, so the reaper releases its topology and the resumed session gets "
-                   "ResourceNotFoundException")
 def test_a_session_back_from_a_dropped_connection_still_has_a_topology(browser: Browser, dashboard_url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.add_init_script(_DROPPABLE_WEBSOCKETS)
