@@ -14,11 +14,6 @@ import requests
 
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium tries to reach Google on this closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -54,28 +49,3 @@ def dashboard_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import expect, sync_playwright
-
-    # Streamlit renders after a websocket round trip and a script run: on a busy 2-core CI
-    # machine that can take longer than Playwright's 5-second default.
-    expect.set_options(timeout=30_000)
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: run the README's test command, which installs Debian's chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(30_000)
-    yield opened
-    context.close()

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.browser.conftest import _free_port, _wait_healthy, browser, page  # noqa: F401 (fixtures)
+from tests.browser.conftest import _free_port, _wait_healthy
 from tests.conftest import ROOT
 
 
