@@ -75,8 +75,9 @@ class IdentityPoolService:
         pool = IdentityPool(
             identity_pool_id=f"{self.region}:{uuid.uuid4()}", name=body["IdentityPoolName"],
             allow_unauthenticated=bool(body.get("AllowUnauthenticatedIdentities")),
-            # A pool created without the flag does not allow the basic flow (aws-facts.md §4.1).
-            allow_classic_flow=bool(body.get("AllowClassicFlow", False)),
+            # The fact sheet's evidence (aws-facts.md §4.1, aws-cli#7652): a pool created without
+            # the flag allowed the basic flow; only an explicit false refuses it.
+            allow_classic_flow=bool(body.get("AllowClassicFlow", True)),
             providers=list(body.get("CognitoIdentityProviders") or []),
         )
         with self._lock:

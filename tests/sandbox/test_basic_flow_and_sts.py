@@ -243,3 +243,13 @@ def test_enhanced_flow_with_a_role_that_does_not_trust_the_pool(topology, alice)
             "Invalid identity pool configuration. Check assigned IAM roles for this pool.", 400)
     finally:
         identity.delete_identity_pool(IdentityPoolId=pool_id)
+
+
+def test_a_pool_created_without_the_flag_allows_the_basic_flow(sandbox_server):
+    # aws-facts.md §4.1: "a pool created without the flag allowed it" (aws-cli#7652).
+    import boto3
+
+    identity = boto3.client("cognito-identity", endpoint_url=sandbox_server.endpoint, region_name="us-east-1")
+    pool_id = identity.create_identity_pool(IdentityPoolName="no_flag", AllowUnauthenticatedIdentities=True)["IdentityPoolId"]
+    assert identity.describe_identity_pool(IdentityPoolId=pool_id)["AllowClassicFlow"] is True
+    identity.delete_identity_pool(IdentityPoolId=pool_id)
