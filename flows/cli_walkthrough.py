@@ -20,7 +20,7 @@ def add_walkthrough_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", choices=("sandbox", "aws"), default="sandbox",
                         help="sandbox: start a local sandbox and use its seeded user; aws: COGNITO_LAB_* variables")
     parser.add_argument("--stack", help="with --target aws: read the target from this CloudFormation stack's outputs")
-    parser.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"), help="region of --stack")
+    parser.add_argument("--region", help="region of --stack (default: boto3's, from AWS_DEFAULT_REGION or the profile)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
 
 
