@@ -81,6 +81,7 @@ def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]
     machine = idp.create_user_pool_client(
         UserPoolId=user_pool_id, ClientName="machine-to-machine", GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],  # signs no user in (AWS's defaults would)
         AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
         AllowedOAuthScopes=[READ_SCOPE])["UserPoolClient"]
     return {
