@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import requests
+from requests.cookies import RequestsCookieJar
 
 from flows.capture import Recorder
 from flows.steps import AwsFailure, Note, StepResult
@@ -44,7 +45,7 @@ DOC_REVOKE = "sign-in.md#the-revoke-endpoint"
 EXPLAINED_ERRORS = frozenset({"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
                               "unsupported_grant_type", "invalid_scope", "unsupported_token_type",
                               "invalid_token", "redirect_mismatch", "sign_in_refused", "state_mismatch",
-                              "nonce_mismatch", "no_domain"})
+                              "nonce_mismatch", "no_domain", "csrf_cookie_missing"})
 _WWW_AUTHENTICATE_PART = re.compile(r'(\w+)="([^"]*)"')
 
 
@@ -88,7 +89,8 @@ def open_sign_in_page(target: Target, url: str) -> StepResult:
     """GET the authorize URL and follow the domain's own redirects to its sign-in form."""
     recorder = Recorder()
     result = StepResult("oauth_sign_in_page", recorder.exchanges, notes=_sign_in_page_notes(target))
-    response = _follow_domain_redirects(recorder, result, target, url)
+    jar = RequestsCookieJar()  # the browser's cookies for this flow: XSRF-TOKEN must go back with the form
+    response = _follow_domain_redirects(recorder, result, target, url, jar)
     if response is None:
         return result
     if response.is_redirect:  # straight back to the app: an error, or a still-open session
@@ -97,7 +99,7 @@ def open_sign_in_page(target: Target, url: str) -> StepResult:
     if response.status_code != 200 or not form.action:
         result.failure = _page_failure(response, form)
         return result
-    result.outputs = {"form": {"action": form.action, "fields": form.fields}}
+    result.outputs = {"form": {"action": form.action, "fields": form.fields, "cookies": jar.get_dict()}}
     return result
 
 
@@ -108,7 +110,8 @@ def submit_sign_in(target: Target, form: dict[str, Any], username: str, password
     recorder = Recorder()
     result = StepResult("oauth_sign_in", recorder.exchanges, notes=[Note("note.oauth.code", DOC_AUTHORIZE)])
     data = {**form["fields"], "username": username, "password": password}
-    response = _send(recorder, result, "POST /login", "POST", form["action"], data=data)
+    jar = _domain_cookies(target, form)
+    response = _send(recorder, result, "POST /login", "POST", form["action"], jar, data=data)
     if response is None:
         return result
     if response.is_redirect:
@@ -116,8 +119,17 @@ def submit_sign_in(target: Target, form: dict[str, Any], username: str, password
     page = _read_form(response.text)
     result.failure = _page_failure(response, page)
     if page.action:  # the form again, with Cognito's message: the learner may retry
-        result.outputs = {"form": {"action": page.action, "fields": page.fields}}
+        result.outputs = {"form": {"action": page.action, "fields": page.fields, "cookies": jar.get_dict()}}
     return result
+
+
+def _domain_cookies(target: Target, form: dict[str, Any]) -> RequestsCookieJar:
+    """The cookies GET /login set, for a form that posts back to the domain (never elsewhere)."""
+    jar = RequestsCookieJar()
+    if target.domain and str(form.get("action", "")).startswith(target.domain):
+        for name, value in (form.get("cookies") or {}).items():
+            jar.set(name, value)
+    return jar
 
 
 def read_callback(location: str, expected_state: str | None) -> StepResult:
@@ -206,25 +218,29 @@ def _has_domain(target: Target, result: StepResult) -> bool:
 
 
 def _send(recorder: Recorder, result: StepResult, label: str, method: str, url: str,
-          **options: Any) -> requests.Response | None:
-    """One request, redirects not followed; an unreachable endpoint becomes the step's failure."""
+          jar: RequestsCookieJar | None = None, **options: Any) -> requests.Response | None:
+    """One request, redirects not followed; an unreachable endpoint becomes the step's failure.
+    With a jar, the request sends its cookies and the response's Set-Cookie lands in it."""
+    session = recorder.session(label)
+    if jar is not None:
+        session.cookies = jar
     try:
-        return recorder.session(label).request(method, url, allow_redirects=False, timeout=_TIMEOUT, **options)
+        return session.request(method, url, allow_redirects=False, timeout=_TIMEOUT, **options)
     except requests.RequestException as error:
         recorder.record_failure(label, method, url, error)
         result.failure = AwsFailure("EndpointUnreachable", str(error), None, "meaning.EndpointUnreachable")
         return None
 
 
-def _follow_domain_redirects(recorder: Recorder, result: StepResult, target: Target,
-                             url: str) -> requests.Response | None:
+def _follow_domain_redirects(recorder: Recorder, result: StepResult, target: Target, url: str,
+                             jar: RequestsCookieJar) -> requests.Response | None:
     """GET the URL, and follow redirects while they stay on the domain (authorize → login)."""
-    response = _send(recorder, result, _label("GET", url, target.domain), "GET", url)
+    response = _send(recorder, result, _label("GET", url, target.domain), "GET", url, jar)
     for _ in range(_MAX_DOMAIN_HOPS):
         location = response.headers.get("Location", "") if response is not None and response.is_redirect else ""
         if not location or not target.domain or not location.startswith(target.domain):
             break
-        response = _send(recorder, result, _label("GET", location, target.domain), "GET", location)
+        response = _send(recorder, result, _label("GET", location, target.domain), "GET", location, jar)
     return response
 
 

@@ -34,6 +34,7 @@ _EXPLAINED_MESSAGES = {
     "Refresh Token has been revoked": "meaning.signin.refresh_token_revoked",
     "Invalid Refresh Token.": "meaning.signin.invalid_refresh_token",
     "Invalid session for the user, session is expired.": "meaning.signin.session_expired",
+    "SignUp is not permitted for this user pool": "meaning.signin.sign_up_not_permitted",  # UNCONFIRMED wording
 }
 
 

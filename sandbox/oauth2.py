@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import secrets
 import time
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
@@ -33,6 +34,10 @@ from sandbox.user_pool_api import find_pool
 
 PATH_PREFIX = "/oauth2-domain/"
 SESSION_COOKIE = "cognito"  # the managed-login session cookie
+# The hosted page's CSRF guard: GET /login sets this cookie and puts the same value in the form's
+# _csrf field; POST /login must bring both back (test_hosted_login_cookie.py says what is confirmed).
+XSRF_COOKIE = "XSRF-TOKEN"
+CSRF_FIELD = "_csrf"
 _DOMAIN_PATH = re.compile(r"^/oauth2-domain/(?P<pool>[\w-]+_[0-9a-zA-Z]+)(?P<endpoint>/.*)?$")
 _JSON = "application/json;charset=UTF-8"  # the token endpoint's content type (§3.2)
 # RFC 6749 §5.1: token responses must not be cached.
@@ -97,7 +102,7 @@ class OAuth2Domain:
             authorization = grants.parse_authorization_request(pool, request.args)
         except OAuthError as error:
             return _authorize_error(error, domain, request.args.get("client_id", ""))
-        return _sign_in_page(domain, authorization)
+        return _guarded_sign_in_page(domain, authorization)
 
     def login(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
         try:
@@ -105,12 +110,15 @@ class OAuth2Domain:
             authorization = grants.parse_authorization_request(pool, request.form)
         except OAuthError as error:
             return _authorize_error(error, domain, request.form.get("client_id", ""))
+        if not _csrf_matches(request):
+            return _error_page("csrf_cookie_missing", f"POST /login needs the {XSRF_COOKIE} cookie that GET /login "
+                                                      f"set, and the same value in the {CSRF_FIELD} field.")
         username = request.form.get("username", "")
         try:
             user = grants.check_password(pool, pool.clients[authorization.client_id], username,
                                          request.form.get("password", ""))
         except SignInRefused as refused:
-            return _sign_in_page(domain, authorization, username, str(refused))
+            return _guarded_sign_in_page(domain, authorization, username, str(refused))
         auth_time = int(time.time())
         response = self._signed_in(pool, authorization, user.username, auth_time)
         return self._with_session(response, pool, user.username, auth_time, domain)
@@ -300,9 +308,25 @@ def _error_page(error: str, description: str = "") -> Response:
     return _page("Error", body, 400)
 
 
-def _sign_in_page(domain: str, authorization: AuthorizationRequest, username: str = "", message: str = "") -> Response:
+def _csrf_matches(request: Request) -> bool:
+    cookie, field = request.cookies.get(XSRF_COOKIE, ""), request.form.get(CSRF_FIELD, "")
+    return bool(cookie) and secrets.compare_digest(cookie, field)
+
+
+def _guarded_sign_in_page(domain: str, authorization: AuthorizationRequest, username: str = "",
+                          message: str = "") -> Response:
+    """The sign-in form with a fresh CSRF token, in the cookie and in the form."""
+    token = secrets.token_urlsafe(32)
+    response = _sign_in_page(domain, authorization, token, username, message)
+    response.set_cookie(XSRF_COOKIE, token, path=urlsplit(domain).path, httponly=True, samesite="Lax")
+    return response
+
+
+def _sign_in_page(domain: str, authorization: AuthorizationRequest, csrf_token: str, username: str = "",
+                  message: str = "") -> Response:
+    fields = {**authorization.parameters, CSRF_FIELD: csrf_token}
     hidden = "\n".join(f'<input type="hidden" name="{_escape(name)}" value="{_escape(value)}">'
-                       for name, value in authorization.parameters.items())
+                       for name, value in fields.items())
     error = f'<p id="loginErrorMessage" role="alert">{_escape(message)}</p>\n' if message else ""
     form = (f"<h1>Sign in with your username and password</h1>\n{error}"
             f'<form method="post" action="{_escape(domain)}/login">\n{hidden}\n'

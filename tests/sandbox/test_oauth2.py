@@ -110,7 +110,8 @@ def test_authorize_sends_the_browser_to_the_sign_in_form_with_the_request_carrie
     page = requests.get(response.headers["Location"], timeout=5)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert f'action="{topology["domain"]}/login"' in page.text
-    assert hidden_fields(page.text) == authorize_params(topology, challenge)
+    # Plus the CSRF token, also set as the XSRF-TOKEN cookie (test_hosted_login_cookie.py).
+    assert hidden_fields(page.text) == {**authorize_params(topology, challenge), "_csrf": page.cookies["XSRF-TOKEN"]}
     assert 'name="username"' in page.text and 'type="password" name="password"' in page.text
 
 
@@ -150,7 +151,9 @@ def test_a_refused_sign_in_shows_the_form_again_with_cognitos_message(topology, 
     assert response.status_code == 200
     assert f'<p id="loginErrorMessage" role="alert">{message}</p>' in response.text
     assert password not in response.text
-    assert hidden_fields(response.text) == authorize_params(topology, challenge)
+    fields = hidden_fields(response.text)
+    assert fields.pop("_csrf") == response.cookies["XSRF-TOKEN"]  # a fresh CSRF token (test_hosted_login_cookie.py)
+    assert fields == authorize_params(topology, challenge)
 
 
 def test_plain_pkce_method_is_refused_with_invalid_request_at_the_redirect_uri(topology):
