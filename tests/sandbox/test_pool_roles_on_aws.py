@@ -1,0 +1,60 @@
+"""On AWS, GetIdentityPoolRoles is signed (aws-facts.md §0, [ID-model]): the lab reads the role
+configuration with the learner's credentials or from the pasted CLI output, and explains the
+same role either way (issue 15)."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.credentials import Credentials
+
+from flows.identity import describe_pool_roles
+from flows.pool_roles import PastedRolesError, describe_pool_roles_signed, parse_pool_roles
+from flows.roles import explain_role
+
+LEARNER = Credentials("AKIDLEARNER0000EXAMPLE", "learner-secret-key")
+
+
+def _cli_output(topology) -> str:
+    """What `aws cognito-identity get-identity-pool-roles` prints: the response without its metadata."""
+    identity = boto3.client("cognito-identity", endpoint_url=topology["endpoint"], region_name=topology["region"],
+                            aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    response = identity.get_identity_pool_roles(IdentityPoolId=topology["identity_pool_id"])
+    response.pop("ResponseMetadata")
+    return json.dumps(response, indent=4)
+
+
+def _claims(topology, groups: list[str]) -> dict[str, object]:
+    return {"aud": topology["clients"]["confidential"]["client_id"], "cognito:groups": groups}
+
+
+def test_the_pasted_output_explains_what_the_lookup_explains(target, topology):
+    looked_up = describe_pool_roles(target).outputs["pool_roles"]
+    pasted = parse_pool_roles(_cli_output(topology), topology["identity_pool_id"])
+    assert pasted == looked_up
+    for groups in (["readers"], ["admins"], []):
+        claims = _claims(topology, groups)
+        assert explain_role(claims, pasted, target.login_provider) == explain_role(claims, looked_up, target.login_provider)
+
+
+def test_the_signed_call_carries_the_learners_signature(target):
+    result = describe_pool_roles_signed(target, LEARNER)
+    assert result.ok and result.outputs["pool_roles"]["Roles"]["authenticated"] == target.roles["authenticated"]
+    [call] = result.exchanges
+    authorization = dict(call.request.headers)["Authorization"]
+    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDLEARNER0000EXAMPLE/")
+
+
+@pytest.mark.parametrize("text, complaint", [
+    ("{not json", "Not JSON"),
+    ("[]", "Roles and RoleMappings"),
+    ('{"Roles": {"authenticated": "not-an-arn"}}', "role ARN"),
+    ('{"RoleMappings": {"p:c": {"Type": "Groups"}}}', "Token or Rules"),
+    ('{"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}', "RoleARN"),
+    ('{"IdentityPoolId": "us-east-1:other", "Roles": {}}', "not of us-east-1:this"),
+])
+def test_a_pasted_text_of_the_wrong_shape_says_what_is_wrong(text, complaint):
+    with pytest.raises(PastedRolesError, match=complaint):
+        parse_pool_roles(text, "us-east-1:this")
