@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from cfnlint.decode import decode_str
 
+from flows.oauth import LAB_REDIRECT_URI
 from flows.target_sources import SETTINGS, STACK_OUTPUTS, target_from_settings
 from tests.conftest import ROOT
 
@@ -110,7 +111,7 @@ def test_the_hosted_pages_are_the_ones_the_lab_reads(template):
     assert _properties(template, "UserPool")["IssuerConfiguration"] == {"Type": "ORIGINAL"}
     public = _properties(template, "PublicClient")
     assert public["CallbackURLs"] == [{"Ref": "CallbackUrl"}] and public["LogoutURLs"] == [{"Ref": "LogoutUrl"}]
-    assert template["Parameters"]["CallbackUrl"]["Default"] == "http://localhost:8501/sign_in"
+    assert template["Parameters"]["CallbackUrl"]["Default"] == LAB_REDIRECT_URI  # the redirect the lab sends
 
 
 def test_the_outputs_are_exactly_what_stack_loads(template):
