@@ -68,7 +68,8 @@ def _create_pool(idp: Any, tag: str) -> str:
 
 def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
     common = {"UserPoolId": user_pool_id, "PreventUserExistenceErrors": "ENABLED",
-              "ReadAttributes": ["email", "email_verified", "custom:department"]}
+              "ReadAttributes": ["email", "email_verified", "custom:department"],
+              "WriteAttributes": ["name"]}  # users must not rewrite their own custom:department
     public = idp.create_user_pool_client(
         ClientName="public-web", GenerateSecret=False, **common,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],

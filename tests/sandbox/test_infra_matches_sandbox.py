@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "infra" / "cognito-lab.yaml"
 CLIENT_RESOURCES = {"public": "PublicClient", "confidential": "ConfidentialClient", "machine": "MachineClient"}
-COMPARED_LIST_SETTINGS = ("ExplicitAuthFlows", "AllowedOAuthFlows", "AllowedOAuthScopes")
+COMPARED_LIST_SETTINGS = ("ExplicitAuthFlows", "AllowedOAuthFlows", "AllowedOAuthScopes", "ReadAttributes",
+                          "WriteAttributes", "CallbackURLs", "LogoutURLs")
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,17 @@ def resources() -> dict[str, Any]:
     template, problems = decode_str(TEMPLATE.read_text())
     assert not problems
     return template["Resources"]
+
+
+@pytest.fixture(scope="module")
+def defaults() -> dict[str, Any]:
+    """Each parameter's default: what a deploy without overrides builds."""
+    template, _ = decode_str(TEMPLATE.read_text())
+    return {name: parameter.get("Default") for name, parameter in template["Parameters"].items()}
+
+
+def _resolved(values: list[Any], defaults: dict[str, Any]) -> list[Any]:
+    return [defaults[v["Ref"]] if isinstance(v, dict) and "Ref" in v else v for v in values]
 
 
 def _of_type(resources: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -62,7 +74,7 @@ def test_same_groups_and_precedence(resources, topology):
 
 
 @pytest.mark.parametrize("client_name", sorted(CLIENT_RESOURCES))
-def test_same_app_client_settings(resources, topology, client_name):
+def test_same_app_client_settings(resources, defaults, topology, client_name):
     # The sandbox's clients read back with DescribeUserPoolClient, as on AWS.
     idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
     described = idp.describe_user_pool_client(UserPoolId=topology["user_pool_id"],
@@ -71,7 +83,7 @@ def test_same_app_client_settings(resources, topology, client_name):
     assert bool(template.get("GenerateSecret")) == ("ClientSecret" in described)
     assert template.get("PreventUserExistenceErrors") == described.get("PreventUserExistenceErrors")
     for setting in COMPARED_LIST_SETTINGS:
-        assert sorted(template.get(setting, [])) == sorted(described.get(setting, [])), setting
+        assert sorted(_resolved(template.get(setting, []), defaults)) == sorted(described.get(setting, [])), setting
 
 
 def test_same_mfa_configuration(resources, topology):
