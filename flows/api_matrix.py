@@ -17,15 +17,14 @@ from typing import Any, Callable, Mapping
 import requests
 
 from flows import api, breakit, oauth, predict
-from flows.capture import Recorder
-from flows.jwks import JwksError, KeySet
+from flows.jwks import JwksError, JwksSource, KeySet
 from flows.jwt_decode import TokenFormatError, decode_token
 from flows.jwt_verify import Expectations, Verification, verify_token
 from flows.predict import Prediction
 from flows.redact import mask
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import ApiRoute, Target
-from flows.tokens import fetch_jwks
+from flows.tokens import cached_jwks
 
 PRESENTED = ("id_token", "access_token", "oauth_access_token", "credentials", "nothing")
 TOKENS = ("id_token", "access_token", "oauth_access_token")
@@ -151,11 +150,12 @@ def send(target: Target, route: ApiRoute, presented: Presented) -> StepResult:
     return api.call_route(target, route, presented.token, presented.bearer_prefix)
 
 
-def load_keys(target: Target) -> KeySet | None:
-    """The pool's JWKS, fetched once per fill; None (no predictions) if it can't be had."""
+def load_keys(target: Target, source: JwksSource | None = None) -> KeySet | None:
+    """The pool's JWKS from the shared cache (the tokens step usually fetched it already);
+    None (no predictions) if it can't be had."""
     try:
-        return fetch_jwks(target, Recorder())
-    except (requests.RequestException, JwksError):
+        return cached_jwks(target, source)
+    except JwksError:
         return None
 
 
@@ -205,9 +205,10 @@ def call_cell(target: Target, route: ApiRoute, presented: Presented, keys: KeySe
     return Cell(route, presented.name, send(target, route, presented), prediction, verification)
 
 
-def fill(target: Target, presenting: Mapping[str, Presented]) -> dict[tuple[str, str], Cell]:
-    """Call every route with everything the learner can present (the JWKS is fetched once)."""
-    keys = load_keys(target)
+def fill(target: Target, presenting: Mapping[str, Presented],
+         source: JwksSource | None = None) -> dict[tuple[str, str], Cell]:
+    """Call every route with everything the learner can present (the JWKS comes from the cache)."""
+    keys = load_keys(target, source)
     return {(route_key(route), name): call_cell(target, route, presented, keys)
             for route in target.routes for name, presented in presenting.items()}
 

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import boto3
 from botocore.config import Config
 
+from flows.errors import FlowsError
 from flows.target import ApiRoute, AppClient, Target
 
 # Setting name → environment variable. The same names (lowercase) work in secrets.toml.
@@ -50,7 +51,7 @@ TEMPLATE_ROUTES = (
 )
 
 
-class TargetConfigError(ValueError):
+class TargetConfigError(FlowsError, ValueError):
     """The settings do not describe a usable target; the message says what is missing."""
 
 

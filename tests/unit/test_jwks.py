@@ -193,6 +193,7 @@ class RecordingAdapter(BaseAdapter):
         self.calls.append((request.url, kwargs.get("timeout")))
         response = requests.Response()
         response.status_code, response._content, response.url = 200, self.body, request.url
+        response._content_consumed = True  # the body is all here: nothing left to stream
         response.request = request
         return response
 
