@@ -102,7 +102,7 @@ class Verification:
     header: dict[str, Any]
     claims: dict[str, Any]
 
-    def check(self, name: str) -> Check:
+    def check(self, name: CheckName) -> Check:
         for check in self.checks:
             if check.name == name:
                 return check
