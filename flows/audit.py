@@ -22,7 +22,6 @@ import types
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from flows.errors import FlowsError
