@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping, get_args
 
 import requests
 
 from flows import api, breakit, oauth, predict
-from flows.capture import Recorder
-from flows.jwks import JwksError, KeySet
+from flows.breakit import BreakName
+from flows.jwks import JwksError, JwksSource, KeySet
 from flows.jwt_decode import TokenFormatError, decode_token
 from flows.jwt_verify import Expectations, Verification, verify_token
 from flows.predict import Prediction
 from flows.redact import mask
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import ApiRoute, Target
-from flows.tokens import fetch_jwks
+from flows.tokens import cached_jwks
 
-PRESENTED = ("id_token", "access_token", "oauth_access_token", "credentials", "nothing")
+PresentedName = Literal["id_token", "access_token", "oauth_access_token", "credentials", "nothing"]
+PRESENTED: tuple[PresentedName, ...] = get_args(PresentedName)
 TOKENS = ("id_token", "access_token", "oauth_access_token")
 TOKEN_AUTHORIZERS = frozenset({"COGNITO_USER_POOLS", "JWT"})
 OAUTH_CLIENT = "public"  # the app client allowed the code flow and the custom scope
@@ -43,7 +44,7 @@ DOC_IAM_403 = "api-gateway.md#the-403-messages"
 class Presented:
     """One column of the matrix: a token, SigV4 credentials, or nothing."""
 
-    name: str  # one of PRESENTED
+    name: PresentedName
     token: str | None = field(default=None, repr=False)
     credentials: Mapping[str, Any] | None = field(default=None, repr=False)
     bearer_prefix: bool = True
@@ -63,7 +64,7 @@ class ReasonStep:
 @dataclass
 class Cell:
     route: ApiRoute
-    presented: str
+    presented: PresentedName
     result: StepResult
     prediction: Prediction | None = None  # None: the token checks can't tell (e.g. an IAM policy)
     verification: Verification | None = None
@@ -151,11 +152,12 @@ def send(target: Target, route: ApiRoute, presented: Presented) -> StepResult:
     return api.call_route(target, route, presented.token, presented.bearer_prefix)
 
 
-def load_keys(target: Target) -> KeySet | None:
-    """The pool's JWKS, fetched once per fill; None (no predictions) if it can't be had."""
+def load_keys(target: Target, source: JwksSource | None = None) -> KeySet | None:
+    """The pool's JWKS from the shared cache (the tokens step usually fetched it already);
+    None (no predictions) if it can't be had."""
     try:
-        return fetch_jwks(target, Recorder())
-    except (requests.RequestException, JwksError):
+        return cached_jwks(target, source)
+    except JwksError:
         return None
 
 
@@ -171,7 +173,7 @@ def _consumer(route: ApiRoute) -> str:
     return "predict.rest_scoped" if route.scopes else "predict.rest"
 
 
-def _predict_iam(presented: str) -> Prediction | None:
+def _predict_iam(presented: PresentedName) -> Prediction | None:
     if presented == "nothing":
         return Prediction("api_page.consumer.iam", False, "403 Missing Authentication Token", "api_page.reason.unsigned")
     if presented in TOKENS:
@@ -180,7 +182,7 @@ def _predict_iam(presented: str) -> Prediction | None:
     return None  # signed: whether the role's policies allow execute-api:Invoke is not in any token
 
 
-def predict_cell(target: Target, route: ApiRoute, presented: str, verification: Verification | None,
+def predict_cell(target: Target, route: ApiRoute, presented: PresentedName, verification: Verification | None,
                  now: float | None = None) -> Prediction | None:
     """What API Gateway should answer, from the token checks of `flows.predict`."""
     if route.auth == "NONE":
@@ -205,9 +207,10 @@ def call_cell(target: Target, route: ApiRoute, presented: Presented, keys: KeySe
     return Cell(route, presented.name, send(target, route, presented), prediction, verification)
 
 
-def fill(target: Target, presenting: Mapping[str, Presented]) -> dict[tuple[str, str], Cell]:
-    """Call every route with everything the learner can present (the JWKS is fetched once)."""
-    keys = load_keys(target)
+def fill(target: Target, presenting: Mapping[str, Presented],
+         source: JwksSource | None = None) -> dict[tuple[str, str], Cell]:
+    """Call every route with everything the learner can present (the JWKS comes from the cache)."""
+    keys = load_keys(target, source)
     return {(route_key(route), name): call_cell(target, route, presented, keys)
             for route in target.routes for name, presented in presenting.items()}
 
@@ -345,7 +348,7 @@ def scoped_token_by_code(target: Target, username: str, password: str,
     pkce = oauth.new_pkce()
     try:
         url = oauth.authorize_url(target, OAUTH_CLIENT, pkce, ("openid", *scopes))
-    except ValueError as error:
+    except oauth.NoDomainError as error:
         return StepResult("api_oauth_token", failure=AwsFailure("no_domain", str(error), None, "meaning.oauth.no_domain"))
     parts = [oauth.open_sign_in_page(target, url)]
     if parts[-1].ok and "form" in parts[-1].outputs:
@@ -398,7 +401,7 @@ def other_client_token(target: Target, token: str | None, machine_token: str | N
 class Broken:
     """A passing call made to fail on purpose: what changed, what came back, and why."""
 
-    how: str  # one of breakit.BREAKS
+    how: BreakName
     cell: Cell  # the broken call, with its own prediction
     before: str  # what changed, as text
     after: str
@@ -469,7 +472,7 @@ _BREAK_DOCS = {"expire": DOC_REST_FAILURES, "tamper": DOC_REST_FAILURES, "other_
                "drop_bearer": DOC_BEARER, "wrong_secret": DOC_IAM_403}
 
 
-def _explained(how: str, broken: Cell) -> str:
+def _explained(how: BreakName, broken: Cell) -> str:
     """Which explanation: some breaks don't break (and saying so is the lesson)."""
     if how == "expire" and broken.verification is not None and broken.verification.check("signature").passed:
         return "api_page.break.expire.genuine"
@@ -478,7 +481,7 @@ def _explained(how: str, broken: Cell) -> str:
     return f"api_page.break.{how}.explain"
 
 
-def _predicted_break(target: Target, cell: Cell, how: str, broken: Cell,
+def _predicted_break(target: Target, cell: Cell, how: BreakName, broken: Cell,
                      now: float) -> tuple[Prediction | None, Prediction | None]:
     """The broken call's prediction, and for `expire` what a genuinely expired token would get."""
     if how == "wrong_secret":  # the lab knows it signed with a wrong key, so it can foretell this one
@@ -490,7 +493,7 @@ def _predicted_break(target: Target, cell: Cell, how: str, broken: Cell,
     return broken.prediction, predict_cell(target, cell.route, cell.presented, cell.verification, past_exp)
 
 
-def break_cell(target: Target, cell: Cell, presented: Presented, how: str, other_token: str | None = None,
+def break_cell(target: Target, cell: Cell, presented: Presented, how: BreakName, other_token: str | None = None,
                now: float | None = None) -> Broken:
     """Call `cell`'s route again with the presentation broken the `how` way (breakit.BREAKS).
     `other_token`: another app client's token, for `other_client`."""

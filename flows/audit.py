@@ -22,12 +22,12 @@ import types
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from flows.errors import FlowsError
 from flows.jwks import KeySet
 from flows.jwt_decode import token_kind, utc_iso
-from flows.jwt_verify import Expectations, Verification, verify_token
+from flows.jwt_verify import Expectations, Verification, VerifyErrorCode, verify_token
 
 if TYPE_CHECKING:
     import pandas
@@ -53,8 +53,11 @@ CHUNKS_PER_WORKER = 4  # several chunks per worker, so one slow chunk doesn't id
 InputFormat = Literal["plain", "csv", "jsonl"]
 
 
-class AuditInputError(ValueError):
+class AuditInputError(FlowsError, ValueError):
     """The input as a whole can't be read (for instance a CSV without a token column)."""
+
+
+AuditReason = Literal["valid"] | VerifyErrorCode  # "valid", or the first failed check's code
 
 
 class TokenInput(NamedTuple):
@@ -70,7 +73,7 @@ class AuditRow(NamedTuple):
 
     line: int
     verdict: Literal["valid", "invalid"]
-    reason: str  # "valid", or the error code of the first failed check
+    reason: AuditReason
     message: str
     token_type: str
     user: str
@@ -176,7 +179,7 @@ def _problem_row(item: TokenInput) -> AuditRow:
     return AuditRow(item.line, "invalid", "malformed", item.problem, "unknown", "", "", "")
 
 
-def _verdict(verification: Verification) -> tuple[str, str, str, str, str, str, str]:
+def _verdict(verification: Verification) -> tuple[str, AuditReason, str, str, str, str, str]:
     """AuditRow's fields after `line`, in order."""
     claims, error = verification.claims, verification.error
     return (

@@ -20,12 +20,13 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, get_args
 
 from flows.jwt_decode import decode_token
 
 __all__ = [
     "BREAKS",
+    "BreakName",
     "Tampered",
     "applicable_breaks",
     "expired",
@@ -35,7 +36,8 @@ __all__ = [
 ]
 
 # In the order the page offers them.
-BREAKS = ("expire", "tamper", "other_client", "drop_bearer", "wrong_secret")
+BreakName = Literal["expire", "tamper", "other_client", "drop_bearer", "wrong_secret"]
+BREAKS: tuple[BreakName, ...] = get_args(BreakName)
 _TOKEN_AUTHORIZERS = frozenset({"COGNITO_USER_POOLS", "JWT"})
 _TOKENS = frozenset({"id_token", "access_token", "oauth_access_token"})
 PROMOTED_GROUP = "superusers"  # a group nobody is in: the forger "promotes" themself

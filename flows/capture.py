@@ -118,9 +118,13 @@ class Recorder:
         return session
 
     def _record_http(self, label: str, response: requests.Response) -> None:
+        self.record_response(label, response, response.content)
+
+    def record_response(self, label: str, response: requests.Response, body: bytes) -> None:
+        """A response whose body the caller read itself (e.g. a capped read of a JWKS)."""
         sent = response.request
         request = _request(sent.method or "GET", sent.url or "", sent.headers, sent.body)
-        captured = _response(response.status_code, response.headers, response.content)
+        captured = _response(response.status_code, response.headers, body)
         self.exchanges.append(Exchange(label, request, captured, response.elapsed.total_seconds() * 1000))
 
     def record_failure(self, label: str, method: str, url: str, error: Exception) -> None:

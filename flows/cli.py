@@ -24,6 +24,7 @@ from typing import Any
 
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
 from flows.audit import AuditInputError, AuditRow, audit_tokens, summarize
+from flows.errors import FlowsError
 from flows.jwks import JwksError, JwksSource, KeySet, cognito_issuer, read_jwks_file
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 from flows.jwt_verify import Expectations, verify_token
@@ -35,7 +36,7 @@ USER_POOL_ID = re.compile(r"([a-z0-9-]+)_[0-9a-zA-Z]+", re.ASCII)  # aws-facts.m
 TIME_CLAIMS = ("exp", "iat", "nbf", "auth_time")
 
 
-class UsageError(Exception):
+class UsageError(FlowsError):
     """The command can't run as asked (bad option value, unreadable file). Exit status 2."""
 
 

@@ -22,21 +22,25 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
+from flows.errors import CodedError
+
 __all__ = [
     "COGNITO_ISSUER",
     "JwksError",
+    "JwksErrorCode",
     "JwksKey",
     "JwksSource",
     "KeySet",
     "cognito_issuer",
     "jwks_url_for_issuer",
     "read_jwks_file",
+    "shared_source",
 ]
 
 COGNITO_ISSUER = re.compile(
@@ -46,17 +50,26 @@ COGNITO_ISSUER = re.compile(
 DEFAULT_TIMEOUT_SECONDS = 5.0
 DEFAULT_REFETCH_SECONDS = 60.0
 MAX_JWKS_BYTES = 256 * 1024  # a Cognito JWKS is about 1 KB
-MAX_CACHED_URLS = 32
+MAX_CACHED_URLS = 64  # a room of 30 attendees, one pool each, plus pasted issuers
 MIN_RSA_BITS = 2048  # Cognito's keys are 2048-bit; shorter RSA keys are forgeable in practice
 
 
-class JwksError(Exception):
+JwksErrorCode = Literal[
+    "invalid_jwks",  # not a JWKS, or too big
+    "not_json",
+    "unreadable_file",
+    "untrusted_url",  # an issuer that is not exactly Cognito's shape, or no URL at all
+    "invalid_url",  # a configured URL that is not http(s)
+    "http_error",  # an answer other than 200 (redirects included: they are not followed)
+    "unreachable",
+]
+
+
+class JwksError(CodedError):
     """The key set could not be obtained or read. `code` says why, `message` says it to a human."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    code_type = JwksErrorCode
+    code: JwksErrorCode
 
 
 @dataclass(frozen=True)
@@ -225,6 +238,10 @@ def jwks_url_for_issuer(issuer: str) -> str:
     return f"{issuer}/.well-known/jwks.json"
 
 
+Observer = Callable[[requests.Response, bytes], None]
+"""Sees what crossed the wire for a fetch: the response, and its body as read."""
+
+
 @dataclass(frozen=True)
 class _CachedKeys:
     keys: KeySet
@@ -234,9 +251,14 @@ class _CachedKeys:
 class JwksSource:
     """Fetches and caches key sets: from `url` if given, else from a Cognito issuer's JWKS URL.
 
+    The cache is keyed by the URL fetched, which for Cognito is the issuer's own: one source can
+    serve many pools (the dashboard shares one, so the API matrix never refetches what the tokens
+    step fetched). Keys are public, so sharing them across sessions shares nothing private.
+
     An unknown `kid` (for instance after a key rotation) triggers at most one refetch per
     `refetch_interval` per URL, so a stream of tokens with made-up kids can't turn the verifier
     into a request amplifier. Redirects are not followed: the fetched URL is exactly the vetted one.
+    The body is read up to `MAX_JWKS_BYTES` and no further.
     """
 
     def __init__(
@@ -248,68 +270,93 @@ class JwksSource:
         refetch_interval: float = DEFAULT_REFETCH_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if url is not None and not url.startswith(("https://", "http://")):
-            raise JwksError("invalid_url", f"JWKS URL must start with https:// or http://: {url!r}")
-        self.url = url
+        self.url = _configured_url(url)
         self._session = session if session is not None else requests.Session()
         self._timeout = timeout
         self._refetch_interval = refetch_interval
         self._clock = clock
         self._cache: dict[str, _CachedKeys] = {}
-        self._lock = threading.Lock()
+        self._url_locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()  # guards the two dicts, never held while fetching
 
-    def url_for(self, issuer: str | None) -> str:
-        """The configured URL; otherwise the one derived from a Cognito `issuer`."""
-        if self.url is not None:
-            return self.url
+    def url_for(self, issuer: str | None, url: str | None = None) -> str:
+        """`url` (configured by the caller), else this source's URL, else the one derived from a
+        Cognito `issuer`."""
+        configured = _configured_url(url) or self.url
+        if configured is not None:
+            return configured
         if issuer is None:
             raise JwksError("untrusted_url", "no JWKS URL configured and no issuer to derive one")
         return jwks_url_for_issuer(issuer)
 
-    def keys_for(self, kid: str | None = None, issuer: str | None = None) -> KeySet:
+    def keys_for(self, kid: str | None = None, issuer: str | None = None, *, url: str | None = None) -> KeySet:
         """Cached keys for the URL, fetched on first use and when `kid` is unknown (rate-limited).
 
         Pass the *expected* issuer when one is configured; a token's own `iss` is only a hint,
-        and `jwks_url_for_issuer` vets it before it becomes a URL.
+        and `jwks_url_for_issuer` vets it before it becomes a URL. `url` is a JWKS URL the caller
+        configured (a Target's `jwks_url`), never one taken from a token.
         """
-        url = self.url_for(issuer)
-        with self._lock:
-            cached = self._cache.get(url)
+        fetch_url = self.url_for(issuer, url)
+        with self._lock_for(fetch_url):
+            cached = self._cache.get(fetch_url)
             if cached is None or self._should_refetch(cached, kid):
-                cached = self._fetch_into_cache(url)
+                cached = self._fetch_into_cache(fetch_url, None)
             return cached.keys
+
+    def refresh(self, issuer: str | None = None, *, url: str | None = None,
+                observe: Observer | None = None) -> KeySet:
+        """Fetch now, whatever the cache holds, and cache the result: for a step that shows the
+        learner the GET. `observe` sees the response and the body as read (capped)."""
+        fetch_url = self.url_for(issuer, url)
+        with self._lock_for(fetch_url):
+            return self._fetch_into_cache(fetch_url, observe).keys
+
+    def _lock_for(self, url: str) -> threading.Lock:
+        # One lock per URL: a slow JWKS host delays only the callers that need its keys.
+        with self._lock:
+            return self._url_locks.setdefault(url, threading.Lock())
 
     def _should_refetch(self, cached: _CachedKeys, kid: str | None) -> bool:
         if kid is None or kid in cached.keys:
             return False
         return self._clock() - cached.fetched_at >= self._refetch_interval
 
-    def _fetch_into_cache(self, url: str) -> _CachedKeys:
-        if len(self._cache) >= MAX_CACHED_URLS and url not in self._cache:
-            self._cache.pop(next(iter(self._cache)))  # oldest first: dicts keep insertion order
+    def _fetch_into_cache(self, url: str, observe: Observer | None) -> _CachedKeys:
         previous = self._cache.get(url)
         try:
-            cached = _CachedKeys(self._fetch(url), self._clock())
+            cached = _CachedKeys(self._fetch(url, observe), self._clock())
         except JwksError:
             if previous is not None:  # keep the old keys, but don't retry before the interval
-                self._cache[url] = _CachedKeys(previous.keys, self._clock())
+                self._store(url, _CachedKeys(previous.keys, self._clock()))
             raise
-        self._cache[url] = cached
+        self._store(url, cached)
         return cached
 
-    def _fetch(self, url: str) -> KeySet:
+    def _store(self, url: str, cached: _CachedKeys) -> None:
+        with self._lock:
+            if len(self._cache) >= MAX_CACHED_URLS and url not in self._cache:
+                oldest = next(iter(self._cache))  # dicts keep insertion order
+                del self._cache[oldest]
+                self._url_locks.pop(oldest, None)
+            self._cache[url] = cached
+
+    def _fetch(self, url: str, observe: Observer | None) -> KeySet:
         """One GET of a vetted JWKS URL. Raises `JwksError` with a specific code."""
         response = self._get(url)
+        with response:
+            body = _read_capped(url, response)
+        if observe is not None:
+            observe(response, body)
         if response.status_code != 200:
             raise JwksError("http_error", _status_message(url, response))
-        if len(response.content) > MAX_JWKS_BYTES:
+        if len(body) > MAX_JWKS_BYTES:
             raise JwksError("invalid_jwks", f"{url} returned over {MAX_JWKS_BYTES:,} bytes")
-        return KeySet.from_jwks(_parse_json(response.content, f"the response of {url}"))
+        return KeySet.from_jwks(_parse_json(body, f"the response of {url}"))
 
     def _get(self, url: str) -> requests.Response:
         try:
             return self._session.get(
-                url, timeout=self._timeout, allow_redirects=False,
+                url, timeout=self._timeout, allow_redirects=False, stream=True,
                 headers={"Accept": "application/json"},
             )
         except requests.Timeout:
@@ -317,6 +364,34 @@ class JwksSource:
             raise JwksError("unreachable", message) from None
         except requests.RequestException as error:
             raise JwksError("unreachable", f"cannot reach {url} ({type(error).__name__})") from None
+
+
+def _configured_url(url: str | None) -> str | None:
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise JwksError("invalid_url", f"JWKS URL must start with https:// or http://: {url!r}")
+    return url
+
+
+def _read_capped(url: str, response: requests.Response) -> bytes:
+    """The body, but never more than one byte past the cap: a huge answer is not downloaded."""
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(chunk_size=16 * 1024):
+            body += chunk
+            if len(body) > MAX_JWKS_BYTES:
+                break
+    except requests.RequestException as error:
+        raise JwksError("unreachable", f"{url} broke off its answer ({type(error).__name__})") from None
+    return bytes(body[: MAX_JWKS_BYTES + 1])
+
+
+_SHARED_SOURCE = JwksSource()
+
+
+def shared_source() -> JwksSource:
+    """The dashboard's one key cache, shared by its sessions: it holds public keys only, by the
+    URL they came from, so no session can see or change another's keys through it."""
+    return _SHARED_SOURCE
 
 
 def _status_message(url: str, response: requests.Response) -> str:

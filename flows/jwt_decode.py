@@ -23,9 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from flows.errors import CodedError
+
 __all__ = [
     "MAX_TOKEN_CHARS",
     "DecodedToken",
+    "TokenFormatCode",
     "TokenFormatError",
     "TokenKind",
     "decode_token",
@@ -49,13 +52,17 @@ _UNUSED_BITS_MASK = (0, 0, 0b1111, 0b11)
 _PREFIX = re.compile(r"(?:authorization\s*:\s*)?(?:bearer(?:\s+|$))?", re.IGNORECASE)
 
 
-class TokenFormatError(ValueError):
+TokenFormatCode = Literal[
+    "not_text", "empty", "too_large", "encrypted_token", "wrong_segment_count",
+    "bad_base64url", "not_utf8", "not_json", "not_json_object", "duplicate_json_key",
+]
+
+
+class TokenFormatError(CodedError, ValueError):
     """The text is not a well-formed JWS compact token. `code` names the first problem found."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    code_type = TokenFormatCode
+    code: TokenFormatCode
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ import json
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args
 
+from flows.errors import CodedError
 from flows.jwks import JwksKey, KeySet
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 
@@ -25,30 +26,37 @@ __all__ = [
     "ACCEPTED_ALGORITHM",
     "CHECK_ORDER",
     "Check",
+    "CheckName",
     "Expectations",
     "Verification",
     "VerifyError",
+    "VerifyErrorCode",
     "verify_token",
 ]
 
 ACCEPTED_ALGORITHM = "RS256"
-CHECK_ORDER = (
-    "structure", "key_lookup", "key_and_algorithm", "signature",
-    "exp", "nbf", "iss", "scope", "groups", "token_use", "client",
-)
 TokenUse = Literal["id", "access"]
 
 
-class VerifyError(Exception):
+VerifyErrorCode = Literal[
+    "malformed", "key_not_found", "unsupported_algorithm", "invalid_key", "invalid_signature",
+    "expired", "not_yet_valid", "wrong_issuer", "missing_scope", "missing_group",
+    "wrong_token_use", "wrong_client",
+]
+CheckName = Literal[
+    "structure", "key_lookup", "key_and_algorithm", "signature",
+    "exp", "nbf", "iss", "scope", "groups", "token_use", "client",
+]
+
+
+CHECK_ORDER: tuple[CheckName, ...] = get_args(CheckName)
+
+
+class VerifyError(CodedError):
     """Why a token was rejected: `code` is stable for programs, `message` is for people."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    code_type = VerifyErrorCode
+    code: VerifyErrorCode
 
 
 class Check(NamedTuple):
@@ -56,10 +64,10 @@ class Check(NamedTuple):
     earlier failure made it meaningless). A NamedTuple, not a dataclass: eleven are built per
     token, and this is the cheapest immutable record Python has."""
 
-    name: str
+    name: CheckName
     passed: bool | None
     reason: str
-    code: str | None = None  # the error code when passed is False
+    code: VerifyErrorCode | None = None  # the error code when passed is False
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "passed": self.passed, "reason": self.reason, "code": self.code}
@@ -94,7 +102,7 @@ class Verification:
     header: dict[str, Any]
     claims: dict[str, Any]
 
-    def check(self, name: str) -> Check:
+    def check(self, name: CheckName) -> Check:
         for check in self.checks:
             if check.name == name:
                 return check

@@ -30,6 +30,7 @@ import requests
 from requests.cookies import RequestsCookieJar
 
 from flows.capture import Recorder
+from flows.errors import FlowsError
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import AppClient, Target
 
@@ -47,6 +48,10 @@ EXPLAINED_ERRORS = frozenset({"invalid_request", "invalid_client", "invalid_gran
                               "invalid_token", "redirect_mismatch", "sign_in_refused", "state_mismatch",
                               "nonce_mismatch", "no_domain", "csrf_cookie_missing"})
 _WWW_AUTHENTICATE_PART = re.compile(r'(\w+)="([^"]*)"')
+
+
+class NoDomainError(FlowsError, ValueError):
+    """The target has no user pool domain, so it has no OAuth endpoints."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +82,7 @@ def authorize_url(target: Target, client_name: str, pkce: Pkce, scopes: tuple[st
                   redirect_uri: str = LAB_REDIRECT_URI) -> str:
     """The URL that starts a browser sign-in (aws-facts.md §3.1). Needs the target's domain."""
     if not target.domain:
-        raise ValueError("This target has no user pool domain: the OAuth endpoints need one.")
+        raise NoDomainError("This target has no user pool domain: the OAuth endpoints need one.")
     parameters = {"response_type": "code", "client_id": target.client(client_name).client_id,
                   "redirect_uri": redirect_uri, "state": pkce.state, "scope": " ".join(scopes),
                   "code_challenge": pkce.challenge, "code_challenge_method": pkce.method, "nonce": pkce.nonce}

@@ -8,12 +8,9 @@ StepResult: what crossed the wire, what came out, and notes on what is worth lea
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import time
 from typing import Any, Callable
 
+import pyotp
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 from pycognito.aws_srp import AWSSRP
@@ -188,13 +185,10 @@ def respond_totp(target: Target, client_name: str, username: str, session: str, 
 
 
 def authenticator_code(secret: str, at: float | None = None) -> str:
-    """What an authenticator app shows for this base32 secret: RFC 6238 TOTP, HMAC-SHA1 over
-    30-second steps, 6 digits. Written here (no TOTP library in the lab) for the demo user."""
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    step = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, step.to_bytes(8, "big"), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+    """What an authenticator app shows for this base32 secret: RFC 6238 TOTP (HMAC-SHA1, 30-second
+    steps, 6 digits), the code the demo MFA user would type."""
+    totp = pyotp.TOTP(secret.upper())
+    return totp.now() if at is None else totp.at(at)
 
 
 # --- refresh -----------------------------------------------------------------------------------

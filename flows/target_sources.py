@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from flows.errors import FlowsError
 from flows.target import ApiRoute, AppClient, Target
 
 # Setting name → environment variable. The same names (lowercase) work in secrets.toml.
@@ -65,7 +66,7 @@ TEMPLATE_ROUTES = (
 )
 
 
-class TargetConfigError(ValueError):
+class TargetConfigError(FlowsError, ValueError):
     """The settings do not describe a usable target; the message says what is missing."""
 
 

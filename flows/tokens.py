@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
-import requests
-
 from flows.capture import Recorder
-from flows.jwks import JwksError, KeySet
+from flows.jwks import JwksError, JwksSource, KeySet, shared_source
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token
 from flows.jwt_verify import Expectations, Verification, verify_token
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
 
 TokenName = Literal["id", "access"]
-_TIMEOUT = (3, 10)
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,18 @@ class TokenReport:
                 "verification": self.verification.to_dict(include_token=False) if self.verification else None}
 
 
-def fetch_jwks(target: Target, recorder: Recorder) -> KeySet:
-    """GET the pool's JWKS (a configured URL: never one taken from a token)."""
-    response = recorder.session("GET jwks.json").get(target.jwks_location, timeout=_TIMEOUT)
-    response.raise_for_status()
-    return KeySet.from_json(response.content)
+def fetch_jwks(target: Target, recorder: Recorder, source: JwksSource | None = None) -> KeySet:
+    """GET the pool's JWKS now, through the hardened `JwksSource` (no redirects, size cap), and
+    leave the keys in its cache for the API matrix. The URL is the target's: never a token's."""
+    source = shared_source() if source is None else source
+    observe = partial(recorder.record_response, "GET jwks.json")
+    return source.refresh(target.issuer, url=target.jwks_url, observe=observe)
+
+
+def cached_jwks(target: Target, source: JwksSource | None = None) -> KeySet:
+    """The pool's keys from the cache (fetched only if nobody fetched them yet)."""
+    source = shared_source() if source is None else source
+    return source.keys_for(issuer=target.issuer, url=target.jwks_url)
 
 
 def expectations_for(target: Target, name: TokenName, client_name: str) -> Expectations:
@@ -53,7 +58,8 @@ def report(token: str, name: TokenName, keys: KeySet, expect: Expectations) -> T
     return TokenReport(name, decoded, verify_token(token, keys, expect))
 
 
-def inspect_tokens(target: Target, tokens: dict[TokenName, str], client_name: str = "public") -> StepResult:
+def inspect_tokens(target: Target, tokens: dict[TokenName, str], client_name: str = "public",
+                   source: JwksSource | None = None) -> StepResult:
     """Fetch the JWKS once, then decode and verify each token."""
     recorder = Recorder()
     result = StepResult("tokens", recorder.exchanges, notes=[
@@ -61,8 +67,8 @@ def inspect_tokens(target: Target, tokens: dict[TokenName, str], client_name: st
         Note("note.tokens.aud_vs_client_id", "tokens.md#aud-versus-client_id"),
     ])
     try:
-        keys = fetch_jwks(target, recorder)
-    except (requests.RequestException, JwksError) as error:
+        keys = fetch_jwks(target, recorder, source)
+    except JwksError as error:
         result.failure = AwsFailure("JwksUnavailable", str(error), None, "meaning.tokens.jwks_unavailable")
         return result
     result.outputs = {name: report(token, name, keys, expectations_for(target, name, client_name))

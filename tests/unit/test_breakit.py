@@ -4,7 +4,7 @@ no network, real RSA keys and a fixed clock."""
 from __future__ import annotations
 
 from flows import api_matrix, breakit
-from flows.api_matrix import Cell, Presented, predict_cell, reasoning
+from flows.api_matrix import Cell, predict_cell, reasoning
 from flows.capture import Exchange, HttpRequest, HttpResponse
 from flows.jwt_decode import decode_token
 from flows.jwt_verify import Expectations, verify_token

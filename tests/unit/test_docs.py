@@ -1,10 +1,11 @@
 """The reference docs: every link works, both languages have the same pages and headings, the
-glossary pages are generated from flows/glossary.py, and the corrected memo gives every statement
+glossary pages are generated from the glossary's data (flows/locales), and the corrected memo gives every statement
 a verdict, an AWS source and a lab step."""
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from flows import docs_links, glossary
+from tests.conftest import ROOT
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 LANGUAGES = ("en", "ja")
@@ -186,16 +188,43 @@ def test_explain_handles_custom_attributes_case_and_unknown_terms() -> None:
 
 
 def test_glossary_links_point_at_the_same_section_in_japanese() -> None:
-    used = {entry.doc for entry in glossary.GLOSSARY.values()}
-    assert set(glossary.DOC_SECTIONS_JA) == used
-    for english, japanese in glossary.DOC_SECTIONS_JA.items():
-        assert docs_links.localize(english, "ja", DOCS) == japanese
+    # The Japanese link is computed from the docs' headings (no hand-kept table to drift): each
+    # must find its section, not fall back to the bare page, and land on the twin heading.
+    for entry in glossary.GLOSSARY.values():
+        page, _, anchor = entry.doc.partition("#")
+        japanese = glossary.doc_link(entry.doc, "ja")
+        assert japanese.startswith(f"{page}#"), entry.term
+        english_anchors = [h.anchor for h in docs_links.headings(_read("en", page))]
+        japanese_anchors = [h.anchor for h in docs_links.headings(_read("ja", page))]
+        assert japanese_anchors.index(japanese.partition("#")[2]) == english_anchors.index(anchor), entry.term
+
+
+def test_glossary_is_data_with_a_text_for_every_entry_in_both_languages() -> None:
+    listed = json.loads((ROOT / "flows" / "locales" / "glossary.json").read_text(encoding="utf-8"))
+    terms = [item["term"] for items in listed.values() for item in items]
+    assert len(terms) == len(set(terms)) == len(glossary.GLOSSARY)
+    for lang in LANGUAGES:
+        texts = json.loads((ROOT / "flows" / "locales" / lang / "glossary.json").read_text(encoding="utf-8"))
+        entries = {key.removeprefix("glossary.entry.") for key in texts if key.startswith("glossary.entry.")}
+        assert entries == set(terms), lang  # no text without an entry, no entry without a text
+
+
+_STDLIB_FLOWS_MODULES = {"flows", "flows.glossary", "flows.i18n", "flows.docs_links"}
+
+
+def _imports(module: str) -> set[str]:
+    path = ROOT / (module.replace(".", "/") + ".py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found |= {f"{node.module}.{alias.name}" if node.module == "flows" else node.module
+                      for alias in node.names}
+    return found
 
 
 def test_glossary_imports_only_the_standard_library() -> None:
-    tree = ast.parse(Path(glossary.__file__).read_text(encoding="utf-8"))
-    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-               for alias in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module}
-    assert modules <= set(sys.stdlib_module_names)
+    # flows.i18n and flows.docs_links count: they are standard library only themselves.
+    for module in ("flows.glossary", "flows.i18n", "flows.docs_links"):
+        others = {name for name in _imports(module) if name not in _STDLIB_FLOWS_MODULES}
+        assert {name.split(".")[0] for name in others} <= set(sys.stdlib_module_names), module

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import threading
 import time
 from typing import Any
 
@@ -193,6 +194,7 @@ class RecordingAdapter(BaseAdapter):
         self.calls.append((request.url, kwargs.get("timeout")))
         response = requests.Response()
         response.status_code, response._content, response.url = 200, self.body, request.url
+        response._content_consumed = True  # the body is all here: nothing left to stream
         response.request = request
         return response
 
@@ -364,3 +366,45 @@ def test_slow_server_times_out() -> None:
         error = jwks_error(JwksSource(server.url, timeout=0.2).keys_for)
         assert time.perf_counter() - started < 1.5
     assert error.code == "unreachable" and "within 0.2 s" in error.message
+
+
+# --- one source for many pools (the dashboard's shared cache) -------------------------------
+
+
+def test_a_url_given_per_call_is_vetted_and_cached_like_the_configured_one() -> None:
+    source = JwksSource()
+    assert jwks_error(source.keys_for, None, None).code == "untrusted_url"
+    assert jwks_error(lambda: source.keys_for(url="file:///etc/passwd")).code == "invalid_url"
+    with loopback_server() as server:
+        server.serve_json(cognito_jwks())
+        for _ in range(3):
+            source.keys_for(ID_KID, ISSUER, url=f"{server.url}/a.json")
+        assert server.requests == ["/a.json"]
+
+
+def test_refresh_fetches_even_when_cached_and_shows_what_crossed_the_wire() -> None:
+    seen: list[tuple[int, bytes]] = []
+    with loopback_server() as server:
+        server.serve_json(cognito_jwks())
+        source = JwksSource(f"{server.url}/jwks.json")
+        source.keys_for(ID_KID)
+        source.refresh(observe=lambda response, body: seen.append((response.status_code, body)))
+        assert len(server.requests) == 2 and seen == [(200, server.reply.body)]
+        source.keys_for(ID_KID)
+        assert len(server.requests) == 2  # the refreshed keys are the cached ones
+
+
+def test_a_slow_jwks_host_delays_only_its_own_callers() -> None:
+    with loopback_server() as slow, loopback_server() as fast:
+        slow.serve_json(cognito_jwks())
+        slow.reply.delay = 2.0  # answers after 2 s
+        fast.serve_json(cognito_jwks())
+        source = JwksSource()
+        waiting = threading.Thread(target=source.keys_for, kwargs={"url": slow.url})
+        waiting.start()
+        time.sleep(0.2)  # the slow fetch is under way
+        started = time.monotonic()
+        source.keys_for(url=fast.url)
+        elapsed = time.monotonic() - started
+        waiting.join()
+    assert elapsed < 1.0, elapsed

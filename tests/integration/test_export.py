@@ -45,7 +45,3 @@ def test_markdown_is_in_the_chosen_language_and_keeps_wire_text_inert(target):
     japanese = export.export_markdown(results, lang="ja")
     assert "# Cognito Lab ウォークスルー" in japanese and "## 3. ID プール" in japanese
     assert "GetCredentialsForIdentity" in japanese
-
-
-def test_fences_survive_backticks_in_bodies():
-    assert export._fence("a ``` b").startswith("````")
