@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from flows.aws import client, failure_from
 from flows.capture import Recorder
+from flows.errors import FlowsError
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
 
@@ -26,7 +27,7 @@ AMBIGUOUS_RESOLUTIONS = frozenset({"AuthenticatedRole", "Deny"})
 RULE_FIELDS = ("Claim", "MatchType", "Value", "RoleARN")
 
 
-class PastedRolesError(ValueError):
+class PastedRolesError(FlowsError, ValueError):
     """The pasted text is not GetIdentityPoolRoles' output; the message says what is wrong."""
 
 
