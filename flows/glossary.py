@@ -305,14 +305,14 @@ TERMS: Mapping[str, GlossaryEntry] = _entries(
         "REFRESH_TOKEN_AUTH",
         "Native flow that trades a refresh token for new ID and access tokens; auth_time keeps the original "
         "sign-in time.",
-        "REFRESH_TOKEN_AUTH。リフレッシュトークンを新しい ID トークンとアクセストークンに交換するネイティブのフローです。"
+        "REFRESH_TOKEN_AUTH。更新トークンを新しい ID トークンとアクセストークンに交換するネイティブのフローです。"
         "auth_time は最初のサインイン時刻のままです。",
         f"{_SIGN_IN}#refresh_token_auth-and-auth_time"),
     GlossaryEntry(
         "refresh token",
         "The long-lived token (30 days by default) that the app sends only to Cognito, to get new ID and "
         "access tokens.",
-        "リフレッシュトークン。有効期間の長い（既定 30 日）トークンで、新しい ID トークンとアクセストークンを得るために"
+        "更新トークン。有効期間の長い（既定 30 日）トークンで、新しい ID トークンとアクセストークンを得るために"
         "アプリが Cognito にだけ送ります。",
         f"{_SIGN_IN}#refresh_token_auth-and-auth_time"),
     GlossaryEntry(
@@ -421,9 +421,11 @@ TERMS: Mapping[str, GlossaryEntry] = _entries(
     GlossaryEntry(
         "pre token generation trigger",
         "A Lambda trigger that changes claims before Cognito signs the tokens: version 1 the ID token only, "
-        "version 2 both tokens and the scopes.",
+        "version 2 both tokens and the scopes (Essentials or Plus plan), version 3 also the access tokens of "
+        "machine-to-machine (client credentials) grants.",
         "トークン生成前トリガー。Cognito が署名する前にクレームを変える Lambda トリガーです。バージョン 1 は "
-        "ID トークンのみ、バージョン 2 は両方のトークンとスコープを変えられます。",
+        "ID トークンのみ、バージョン 2 は両方のトークンとスコープ（Essentials または Plus プラン）、バージョン 3 "
+        "はさらにマシン間（クライアント認証情報）のアクセストークンも変えられます。",
         f"{_TOKENS}#changing-claims-the-pre-token-generation-trigger"),
     GlossaryEntry(
         "identity pool",
