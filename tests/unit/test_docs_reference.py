@@ -36,7 +36,9 @@ SANDBOX_WORDS = {"en": re.compile(r"\bsandbox", re.IGNORECASE), "ja": re.compile
 LEG_PAGES = ("sign-in.md", "tokens.md", "identity-pools.md", "api-gateway.md", "security.md")
 LAB_LINK = re.compile(r"\]\((/[a-z_]*) \"lab: ([a-z0-9-]+) = ([^\"]+)\"\)")
 JAPANESE = r"\u3040-\u30ff\u4e00-\u9fff"
-SPACE_BETWEEN_SENTENCES = re.compile(rf"[。、：！？）」] |[{JAPANESE}] [{JAPANESE}]")
+# "。 " or "、 " inside a paragraph, or a space between two Japanese characters: what a source line
+# wrapped in the middle of Japanese text renders as.
+SPACE_BETWEEN_SENTENCES = re.compile(rf"[。、：！？] |[）」] (?=[{JAPANESE}])|[{JAPANESE}] [{JAPANESE}]")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -64,9 +66,12 @@ def _paragraphs(markdown: str) -> list[str]:
     paragraphs, current = [], []
     for _, line in _prose_lines(markdown):
         text = line.lstrip("> ").strip()
-        if not text or text.startswith(("|", "#", "- ", "* ", "```")) or re.match(r"\d+\. ", text):
+        if not text or text.startswith(("|", "#")):  # a blank line, a table row or a heading ends it
             paragraphs.append(" ".join(current))
-            current = [text] if text else []
+            current = []
+        elif text.startswith(("- ", "* ")) or re.match(r"\d+\. ", text):  # a list item starts one
+            paragraphs.append(" ".join(current))
+            current = [text]
         else:
             current.append(text)
     return [p for p in paragraphs + [" ".join(current)] if p]
