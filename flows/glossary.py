@@ -617,9 +617,9 @@ _TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
         "ラボで説明しているすべての用語とトークンのクレームを、詳しい説明のある節へのリンクとともにまとめました。"
         "ダッシュボードのトークン表にも同じ説明が表示されます。"),
     "generated": (
-        "This page is generated from `flows/glossary.py`: edit that file, then run "
-        "`python -m flows.glossary en > docs/en/glossary.md`.",
-        "このページは `flows/glossary.py` から生成しています。内容を変えるときはそのファイルを編集し、"
+        "Last checked against AWS: 2026-12-04. This page is generated from `flows/glossary.py`: edit that "
+        "file, then run `python -m flows.glossary en > docs/en/glossary.md`.",
+        "AWS のドキュメントとの最終確認日：2026-12-04。このページは `flows/glossary.py` から生成しています。内容を変えるときはそのファイルを編集し、"
         "`python -m flows.glossary ja > docs/ja/glossary.md` を実行してください。"),
     "header": ("Token header", "トークンのヘッダー"),
     "claims": ("Token claims", "トークンのクレーム"),
