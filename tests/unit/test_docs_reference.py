@@ -25,7 +25,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from flows import docs_links
-from tests.sandbox.helpers import claims, sign_in, unsigned_client
+from tests.sandbox.helpers import claims, expired, sign_in, unsigned_client
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 LANGUAGES = ("en", "ja")
@@ -276,6 +276,41 @@ def _userinfo(topology: dict[str, Any]) -> str:
     return str(response.status_code)
 
 
+def _challenge(topology: dict[str, Any], username: str) -> str:
+    user = next(u for u in topology["users"] if u["username"] == username)
+    response = unsigned_client(topology, "cognito-idp").initiate_auth(
+        ClientId=topology["clients"]["public"]["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": user["password"]})
+    return response.get("ChallengeName", "tokens")
+
+
+def _unconfirmed_user(topology: dict[str, Any]) -> str:
+    return _error(lambda: sign_in(topology, "dave"))
+
+
+def _rest_expired(topology: dict[str, Any]) -> str:
+    token = expired(topology, sign_in(topology, "alice")["IdToken"])
+    response = requests.get(topology["apis"]["rest"] + "/profile", headers={"Authorization": token}, timeout=5)
+    return f"{response.status_code} {response.json()['message']}"
+
+
+def _iam_signed(topology: dict[str, Any], username: str) -> str:
+    """GET /iam signed with SigV4 for execute-api, with the user's identity-pool credentials."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    identity = unsigned_client(topology, "cognito-identity")
+    logins = _logins(topology, sign_in(topology, username)["IdToken"])
+    identity_id = identity.get_id(IdentityPoolId=topology["identity_pool_id"], Logins=logins)["IdentityId"]
+    issued = identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)["Credentials"]
+    url = topology["apis"]["rest"] + "/iam"
+    request = AWSRequest(method="GET", url=url)
+    credentials = Credentials(issued["AccessKeyId"], issued["SecretKey"], issued["SessionToken"])
+    SigV4Auth(credentials, "execute-api", topology["region"]).add_auth(request)
+    return str(requests.get(url, headers=dict(request.headers), timeout=5).status_code)
+
+
 def _iam_unsigned(topology: dict[str, Any]) -> str:
     response = requests.get(topology["apis"]["rest"] + "/iam", timeout=5)
     return f"{response.status_code} {response.json()['message']}"
@@ -293,9 +328,15 @@ LAB_CHECKS: dict[str, Callable[[dict[str, Any]], str]] = {
     "http-profile-access-token": lambda t: _status(t, "http", "/profile", sign_in(t, "alice")["AccessToken"]),
     "http-items-id-token": lambda t: _status(t, "http", "/items", sign_in(t, "alice")["IdToken"]),
     "rest-iam-unsigned": _iam_unsigned,
+    "rest-iam-signed-alice": lambda t: _iam_signed(t, "alice"),
+    "rest-iam-signed-bob": lambda t: _iam_signed(t, "bob"),
+    "rest-profile-expired-token": _rest_expired,
     # sign-in.md and tokens.md
     "native-access-token-scope": lambda t: claims(sign_in(t, "alice")["AccessToken"])["scope"],
     "unknown-user-error": _unknown_user,
+    "unconfirmed-user-error": _unconfirmed_user,
+    "new-password-challenge": lambda t: _challenge(t, "erin"),
+    "totp-challenge": lambda t: _challenge(t, "frank"),
     "refresh-keeps-auth-time": _refresh_keeps_auth_time,
     "refresh-token-grant": _refresh_grant,
     "userinfo-native-access-token": _userinfo,
