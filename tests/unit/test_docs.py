@@ -15,7 +15,8 @@ from flows import docs_links, glossary
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 LANGUAGES = ("en", "ja")
-PAGES = {"sign-in.md", "tokens.md", "identity-pools.md", "api-gateway.md", "glossary.md", "memo-corrected.md"}
+PAGES = {"index.md", "sign-in.md", "tokens.md", "identity-pools.md", "api-gateway.md", "security.md", "glossary.md",
+         "memo-corrected.md"}
 
 VERDICT_LINE = {
     "en": re.compile(r"^\*\*Verdict:\*\* (Correct|Misleading|Wrong)\.?$", re.MULTILINE),
