@@ -19,9 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import boto3
 import jwt
 import pytest
 import requests
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from flows import docs_links
@@ -241,7 +245,6 @@ def _enhanced_flow_role(topology: dict[str, Any], username: str) -> str:
 
 
 def _sts_with(topology: dict[str, Any], credentials: dict[str, Any]) -> Any:
-    import boto3
     return boto3.client("sts", endpoint_url=topology["endpoint"], region_name=topology["region"],
                         aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretKey"],
                         aws_session_token=credentials["SessionToken"])
@@ -296,10 +299,6 @@ def _rest_expired(topology: dict[str, Any]) -> str:
 
 def _iam_signed(topology: dict[str, Any], username: str) -> str:
     """GET /iam signed with SigV4 for execute-api, with the user's identity-pool credentials."""
-    from botocore.auth import SigV4Auth
-    from botocore.awsrequest import AWSRequest
-    from botocore.credentials import Credentials
-
     identity = unsigned_client(topology, "cognito-identity")
     logins = _logins(topology, sign_in(topology, username)["IdToken"])
     identity_id = identity.get_id(IdentityPoolId=topology["identity_pool_id"], Logins=logins)["IdentityId"]
