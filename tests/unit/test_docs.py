@@ -17,7 +17,8 @@ from tests.conftest import ROOT
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 LANGUAGES = ("en", "ja")
-PAGES = {"sign-in.md", "tokens.md", "identity-pools.md", "api-gateway.md", "glossary.md", "memo-corrected.md"}
+PAGES = {"index.md", "sign-in.md", "tokens.md", "identity-pools.md", "api-gateway.md", "security.md", "glossary.md",
+         "memo-corrected.md"}
 
 VERDICT_LINE = {
     "en": re.compile(r"^\*\*Verdict:\*\* (Correct|Misleading|Wrong)\.?$", re.MULTILINE),
