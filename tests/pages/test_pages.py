@@ -46,7 +46,7 @@ def _sign_in(app: AppTest, username: str = "alice") -> AppTest:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_a_missing_text(page, lang):
     app = _app()
-    app.session_state["lang"] = lang
+    app.session_state["lab"].lang = lang
     _visit(app, page)
     assert "⟦" not in _texts(app)
 

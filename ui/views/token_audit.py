@@ -8,7 +8,7 @@ import streamlit as st
 from flows.audit import AuditInputError, audit_tokens, rows_to_csv, rows_to_dataframe, summarize
 from flows.jwks import JwksError, JwksSource
 from flows.jwt_verify import Expectations
-from ui import state
+from ui.state import target as session_target
 from ui.i18n import t
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -23,7 +23,7 @@ def render_audit_tab() -> None:
         st.error(t("audit.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)))
         return
     lines = upload.getvalue().decode("utf-8", errors="replace").splitlines()
-    target = state.target()
+    target = session_target()
     try:
         keys = JwksSource(target.jwks_location).keys_for()
         with st.spinner(t("audit.running", count=len(lines))):
