@@ -18,11 +18,21 @@ from flows.api_matrix import Broken, Cell
 from flows.paste import KeySources
 from flows.roles import RoleExplanation
 from flows.sign_in_facts import Challenge, Fact
+from flows.oauth import Pkce
 from flows.steps import Note, StepResult
 from flows.target import Target
 
 SESSION_KEY = "lab"
 TOKEN_NAMES = ("id_token", "access_token", "refresh_token")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which app client and user the session's tokens belong to: the tokens page checks them
+    against that client, a refresh or a revocation is sent by it."""
+
+    client: str = "public"
+    username: str = ""
 
 
 # --- leg 1: the sign-in page's walk through one flow ------------------------------------------------
@@ -41,8 +51,8 @@ class Hop:
 class OAuthWalk:
     """What the code + PKCE walk remembers between its hops."""
 
-    pkce: Any = None  # flows.oauth.Pkce
-    form: Any = None  # the hosted sign-in form, as flows.oauth parsed it
+    pkce: Pkce | None = None
+    form: dict[str, Any] | None = None  # the hosted sign-in form, as flows.oauth parsed it
     location: str | None = None  # where the hosted page redirected the browser
     code: str | None = None
     redeemed: bool = False
@@ -68,18 +78,9 @@ class Run:
     sign_up: SignUpWalk = field(default_factory=SignUpWalk)
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Which app client and user the session's tokens belong to."""
-
-    client: str = "public"
-    username: str = ""
-
-
 @dataclass
 class SignInState:
     run: Run = field(default_factory=lambda: Run("password"))
-    origin: Origin = field(default_factory=Origin)
     browser_url: str | None = None  # the prepared sign-in in the learner's own browser
 
 
@@ -152,6 +153,7 @@ class LabSession:
     reveal_secrets: bool = False
     target_error: tuple[str, str] | None = None  # the target panel's last refusal (key or "", detail), shown once
     tokens: dict[str, str] = field(default_factory=dict)
+    tokens_from: Origin = field(default_factory=Origin)
     results: dict[str, StepResult] = field(default_factory=dict)
     sign_in: SignInState = field(default_factory=SignInState)
     tokens_page: TokensPageState = field(default_factory=TokensPageState)
@@ -166,8 +168,11 @@ class LabSession:
     def result(self, step: str) -> StepResult | None:
         return self.results.get(step)
 
-    def save_tokens(self, outputs: dict[str, Any]) -> None:
-        self.tokens = {name: outputs[name] for name in TOKEN_NAMES if outputs.get(name)}
+    def save_tokens(self, outputs: dict[str, Any], tokens_from: Origin | None = None) -> None:
+        """New tokens (a refresh keeps the refresh token it didn't replace), and whose they are."""
+        self.tokens = {name: outputs.get(name) or self.tokens[name] for name in TOKEN_NAMES
+                       if outputs.get(name) or self.tokens.get(name)}
+        self.tokens_from = tokens_from or self.tokens_from
 
     def on_sandbox(self) -> bool:
         return self.target is not None and self.target.kind == "sandbox"
@@ -178,7 +183,7 @@ class LabSession:
         self.target = target
 
     def forget_session_data(self) -> None:
-        self.tokens, self.results = {}, {}
+        self.tokens, self.tokens_from, self.results = {}, Origin(), {}
         self.sign_in, self.tokens_page = SignInState(), TokensPageState()
         self.identity, self.api = IdentityPageState(), ApiPageState()
 

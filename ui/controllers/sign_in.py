@@ -82,17 +82,15 @@ def hops_at(flow: str, stage: int) -> list[Hop]:
 
 
 def origin() -> Origin:
-    return session().sign_in.origin
+    return session().tokens_from
 
 
 def record(flow: str, hop: Hop, main: bool = False, who: Origin | None = None) -> None:
     """Add the hop to the walk and to the session's results; tokens replace the session's."""
     lab, result = session(), hop.result
     if result.ok and result.outputs.get("id_token"):
-        lab.save_tokens({**lab.tokens, **{k: v for k, v in result.outputs.items() if v}})
+        lab.save_tokens(result.outputs, who)
         main = True
-        if who:
-            lab.sign_in.origin = who
     if main:  # shown and exported as the sign-in, with the sign-in's fidelity notes
         hop = dataclasses.replace(hop, result=dataclasses.replace(result, step="sign_in"))
     run(flow).hops.append(hop)

@@ -19,7 +19,7 @@ def checked_tokens() -> StepResult | None:
         return None
     result = lab.result("tokens")
     if result is None or lab.tokens_page.inspected != lab.tokens["id_token"]:
-        client_name = lab.sign_in.origin.client if lab.sign_in.origin.client in target().clients else "public"
+        client_name = lab.tokens_from.client if lab.tokens_from.client in target().clients else "public"
         result = inspect_tokens(target(), {"id": lab.tokens["id_token"], "access": lab.tokens["access_token"]},
                                 client_name)
         lab.save_result(result)
