@@ -244,6 +244,10 @@ def test_when_the_pool_roles_are_unreadable_the_learner_may_paste_them(monkeypat
     assert any("needs IAM credentials" in c.value for c in app.caption)
     app.text_area(key="identity_pasted_roles").set_value("not json").run()
     assert any(e.value.startswith("This is not valid JSON") for e in app.error)
+    # A mapping rule without its fields: said so, never a crash (nor a bug hidden by a broad except).
+    broken_rule = {"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}
+    app.text_area(key="identity_pasted_roles").set_value(json.dumps(broken_rule)).run()
+    assert not app.exception and any("does not have the shape" in e.value for e in app.error)
     app.text_area(key="identity_pasted_roles").set_value(json.dumps(pool_roles)).run()
     assert "no cognito:preferred_role" in _codes_text(app)
     assert any("agree" in s.value for s in app.success)
