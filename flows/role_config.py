@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from flows.roles import RoleExplanation
 from flows.steps import StepResult
 
 MATCH_TYPES = frozenset({"Equals", "Contains", "StartsWith", "NotEqual"})
@@ -66,3 +67,11 @@ def identity_id_of(result: StepResult) -> str | None:
             except (json.JSONDecodeError, AttributeError):
                 return None
     return None
+
+
+def agreement(explanation: RoleExplanation, result: StepResult) -> bool | None:
+    """Whether the lab's explanation and the pool decided alike; None when they can't be compared
+    (a refusal for another reason than the role proves nothing)."""
+    if result.ok:
+        return result.outputs.get("role_arn") == explanation.role_arn
+    return True if explanation.refused else None

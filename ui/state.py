@@ -105,6 +105,7 @@ class IdentityView:
     id_token: str | None = None  # the ID token sent: the lab explains the role from its claims
     lookups: tuple[str, ...] = ()  # step names of GetIdentityPoolRoles and the sandbox's trace
     explanation: RoleExplanation | None = None  # from the pool's looked-up role configuration
+    agrees: bool | None = None  # the explanation against what the pool did (None: can't tell)
     notes: tuple[Note, ...] = ()  # fidelity notes about what was presented (e.g. a guest)
 
 
@@ -114,6 +115,7 @@ class PastedRoles:
 
     text: str
     explanation: RoleExplanation | None = None
+    agrees: bool | None = None
     error_key: str = ""
     reason: str = ""
 

@@ -96,3 +96,15 @@ def test_fidelity_notes_are_kept_apart_from_the_export():
     result.fidelity_notes = fidelity.notes_for(result)
     assert [note.key for note in result.fidelity_notes] == ["fidelity.ids_format"]
     assert result.to_json()["notes"] == []
+
+
+def test_the_explanation_agrees_only_with_what_both_sides_decided():
+    from flows.role_config import agreement
+    from flows.roles import RoleExplanation
+
+    chose_auth = RoleExplanation("arn:aws:iam::1:role/auth", ())
+    assert agreement(chose_auth, StepResult("identity_pool", outputs={"role_arn": "arn:aws:iam::1:role/auth"})) is True
+    assert agreement(chose_auth, StepResult("identity_pool", outputs={"role_arn": "arn:aws:iam::1:role/other"})) is False
+    refused = StepResult("identity_pool", failure=AwsFailure("NotAuthorizedException", "no"))
+    assert agreement(RoleExplanation(None, ()), refused) is True
+    assert agreement(chose_auth, refused) is None  # refused for another reason: proves nothing

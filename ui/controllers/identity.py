@@ -14,7 +14,7 @@ import streamlit as st
 
 from flows import identity
 from flows.jwt_decode import TokenFormatError
-from flows.role_config import PoolRolesError, identity_id_of, parse_pool_roles
+from flows.role_config import PoolRolesError, agreement, identity_id_of, parse_pool_roles
 from flows.roles import RoleExplanation
 from flows.steps import Note, StepResult
 from flows.target import Target
@@ -72,8 +72,9 @@ def exchange(choice: IdentityChoice) -> None:
     result = identity.get_credentials(chosen, id_token, with_role=True)
     lab.save_result(result)  # "identity_pool": the export and the walkthrough read it
     lookups, explanation = _look_up_role(chosen, result, id_token)
+    agrees = agreement(explanation, result) if explanation else None
     notes = (GUEST_FIDELITY,) if presented == "guest" and result.ok and lab.on_sandbox() else ()
-    lab.identity.view = IdentityView("identity_pool", presented, id_token, lookups, explanation, notes)
+    lab.identity.view = IdentityView("identity_pool", presented, id_token, lookups, explanation, agrees, notes)
 
 
 def try_access_token() -> None:
@@ -91,14 +92,17 @@ def explain_pasted(text: str) -> PastedRoles | None:
         lab.identity.pasted = None
         return None
     if lab.identity.pasted is None or lab.identity.pasted.text != text:
-        lab.identity.pasted = _pasted(text, view.id_token)
+        lab.identity.pasted = _pasted(text, view)
     return lab.identity.pasted
 
 
-def _pasted(text: str, id_token: str | None) -> PastedRoles:
+def _pasted(text: str, view: IdentityView) -> PastedRoles:
     try:
         pool_roles = parse_pool_roles(text)
     except PoolRolesError as error:
         return PastedRoles(text, error_key=error.key, reason=error.reason)
-    explanation = _explain(target(), id_token, pool_roles)
-    return PastedRoles(text, explanation) if explanation else PastedRoles(text, error_key="identity_page.role.paste_shape")
+    explanation = _explain(target(), view.id_token, pool_roles)
+    result = session().result(view.step)
+    if explanation is None or result is None:
+        return PastedRoles(text, error_key="identity_page.role.paste_shape")
+    return PastedRoles(text, explanation, agreement(explanation, result))

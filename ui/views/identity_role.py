@@ -37,47 +37,40 @@ def _render_assumed(result: StepResult) -> None:
 
 
 # --- the lab's explanation -----------------------------------------------------------------------
-def _pasted_explanation() -> RoleExplanation | None:
+def _pasted_explanation() -> tuple[RoleExplanation | None, bool | None]:
     """On AWS GetIdentityPoolRoles needs IAM credentials: the learner may paste its output."""
     text = st.text_area(t("identity_page.role.paste"), key="identity_pasted_roles")
     pasted = controller.explain_pasted(text)
     if pasted is None:
         st.info(t("identity_page.role.no_config"))
-        return None
+        return None, None
     if pasted.error_key:
         st.error(t(pasted.error_key, reason=pasted.reason))
-    return pasted.explanation
+    return pasted.explanation, pasted.agrees
 
 
-def _explanation(view: IdentityView) -> RoleExplanation | None:
+def _explanation(view: IdentityView) -> tuple[RoleExplanation | None, bool | None]:
     looked_up = session().result("pool_roles")
-    return view.explanation if looked_up is not None and looked_up.ok else _pasted_explanation()
+    return (view.explanation, view.agrees) if looked_up is not None and looked_up.ok else _pasted_explanation()
 
 
-def _render_verdict(explanation: RoleExplanation, result: StepResult) -> None:
-    """Compare only what both sides decided: a refusal for another reason proves nothing."""
-    if result.ok:
-        agrees = result.outputs.get("role_arn") == explanation.role_arn
-    elif explanation.refused:
-        agrees = True
-    else:
-        return
-    if agrees:
+def _render_verdict(agrees: bool | None) -> None:
+    if agrees is True:
         st.success(t("identity_page.role.agree"), icon="✅")
-    else:
+    elif agrees is False:
         st.warning(t("identity_page.role.disagree"))
 
 
-def _render_explanation(view: IdentityView, result: StepResult) -> None:
+def _render_explanation(view: IdentityView) -> None:
     st.markdown(f"**{t('identity_page.role.lab' if view.id_token else 'identity_page.role.lab_guest')}**")
-    explanation = _explanation(view)
+    explanation, agrees = _explanation(view)
     if explanation is None:
         return
     lang = session().lang
     render_lines([reason.text(lang) for reason in explanation.reasons])
     st.caption(t("identity_page.role.predicted"))
     _render_role_arn(explanation.role_arn or t("identity_page.role.refused"))
-    _render_verdict(explanation, result)
+    _render_verdict(agrees)
 
 
 # --- the sandbox's own record --------------------------------------------------------------------
@@ -114,10 +107,10 @@ def render_role(view: IdentityView, result: StepResult) -> None:
     _render_assumed(result)
     trace = session().result("role_decision") if "role_decision" in view.lookups else None
     if trace is None:  # on AWS: the lab's explanation is the only one there is
-        _render_explanation(view, result)
+        _render_explanation(view)
         return
     lab_column, sandbox_column = st.columns(2)
     with lab_column:
-        _render_explanation(view, result)
+        _render_explanation(view)
     with sandbox_column:
         _render_trace(trace)
