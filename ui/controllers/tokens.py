@@ -1,9 +1,10 @@
 """Leg 2, what the tokens page changes: the check of the session's tokens (kept as the result
 "tokens", made again when the tokens change) and the key caches for pasted tokens
-(`LabSession.tokens_page`). No rendering here."""
+(`LabSession.tokens_page`), used for pasted and audited tokens. No rendering here."""
 
 from __future__ import annotations
 
+from flows.audit import AuditRow, audit_tokens
 from flows.jwt_verify import Expectations
 from flows.paste import KeySources, PastedReport, inspect_pasted
 from flows.steps import StepResult
@@ -37,3 +38,10 @@ def _key_sources() -> KeySources:
 
 def check_pasted(token: str, pasted_jwks: str, expect: Expectations) -> PastedReport:
     return inspect_pasted(token, target(), pasted_jwks, expect, _key_sources())
+
+
+def audit(lines: list[str]) -> list[AuditRow]:
+    """Each line's verdict against the target's keys (the session's cached JWKS) and issuer.
+    Raises AuditInputError or JwksError, which the page shows."""
+    keys = _key_sources().target.keys_for()
+    return audit_tokens(lines, keys, Expectations(issuer=target().issuer))
