@@ -2,7 +2,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.state import session, target as session_target
+from ui.state import session
 from ui.widgets.docs_view import render_doc
 from ui.i18n import t
 

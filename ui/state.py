@@ -164,8 +164,7 @@ class LabSession:
 
     def save_result(self, result: StepResult) -> None:
         """Keep the result, with the sandbox's fidelity notes when the target is the sandbox."""
-        result.fidelity_notes = fidelity.notes_for(result) if self.on_sandbox() else []
-        self.results[result.step] = result
+        self.results[result.step] = fidelity.annotate(result, self.target)
 
     def result(self, step: str) -> StepResult | None:
         return self.results.get(step)

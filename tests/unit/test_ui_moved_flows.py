@@ -91,11 +91,13 @@ def test_a_called_cell_comes_back_with_its_reasoning(monkeypatch):
     assert cell.backend is None  # the public route's event carries no authorizer
 
 
-def test_fidelity_notes_are_kept_apart_from_the_export():
-    result = StepResult("sign_in")
-    result.fidelity_notes = fidelity.notes_for(result)
+def test_fidelity_notes_only_on_the_sandbox_and_kept_apart_from_the_export():
+    import dataclasses
+
+    result = fidelity.annotate(StepResult("sign_in"), TARGET)
     assert [note.key for note in result.fidelity_notes] == ["fidelity.ids_format"]
     assert result.to_json()["notes"] == []
+    assert fidelity.annotate(StepResult("sign_in"), dataclasses.replace(TARGET, kind="aws")).fidelity_notes == []
 
 
 def test_the_explanation_agrees_only_with_what_both_sides_decided():
