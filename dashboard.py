@@ -10,13 +10,13 @@ from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from flows.i18n import LANGUAGES
-from flows.target import target_from_topology
 from sandbox.server import SandboxStartError, start_sandbox
 from sandbox.sessions import SessionTopologies
-from ui import state
-from ui.export_panel import render_export_panel
+from ui.controllers import target as target_controller
 from ui.i18n import t
-from ui.target_panel import render_target_panel
+from ui.state import session
+from ui.views.export_panel import render_export_panel
+from ui.views.target_panel import render_target_panel
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 
@@ -64,31 +64,28 @@ def healthy_sandbox() -> SessionTopologies:
 
 def ensure_session_target(registry: SessionTopologies) -> None:
     """Seed this session's own topology, again after a sandbox restart."""
-    if st.session_state.get("sandbox_generation") == registry.generation and "target" in st.session_state:
+    lab = session()
+    if lab.sandbox_generation == registry.generation and lab.target is not None:
         return
-    state.forget_session_data()
     session_id = get_script_run_ctx().session_id
     with st.spinner(t("sandbox.seeding")):
         topology = registry.acquire(session_id)
-    st.session_state["topology"] = topology
-    st.session_state["target"] = st.session_state["sandbox_target"] = target_from_topology(topology)
-    st.session_state["sandbox_generation"] = registry.generation
-
-
-def _choose_language() -> None:
-    st.session_state["lang"] = st.session_state["lang_choice"]
+    target_controller.seed_sandbox(topology, registry.generation)
 
 
 def sidebar() -> None:
+    lab = session()
     with st.sidebar:
-        # The widget has its own key; "lang" is plain session state, so the choice survives
-        # page changes (Streamlit forgets a widget's state when a run doesn't render it).
-        st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang_choice",
-                     index=list(LANGUAGES).index(state.lang()), on_change=_choose_language)
-        target = state.target()
+        # The widget has its own key; the choice is LabSession.lang, so it survives page changes
+        # (Streamlit forgets a widget's state when a run doesn't render it).
+        st.selectbox(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get,
+                     key=target_controller.LANGUAGE_KEY, index=list(LANGUAGES).index(lab.lang),
+                     on_change=target_controller.choose_language)
+        target = lab.target
         st.caption(t("sidebar.target", kind=t(f"target.{target.kind}")))
         st.code(f"{target.region}\n{target.user_pool_id}\n{target.identity_pool_id}", language="text")
-        st.toggle(t("sidebar.reveal_secrets"), key="reveal_secrets", help=t("sidebar.reveal_help"))
+        st.toggle(t("sidebar.reveal_secrets"), value=lab.reveal_secrets, key=target_controller.REVEAL_KEY,
+                  on_change=target_controller.choose_reveal, help=t("sidebar.reveal_help"))
     render_target_panel()
 
 
@@ -103,7 +100,6 @@ def navigation() -> st.navigation:
     ])
 
 
-st.session_state.setdefault("lang", "en")
 ensure_session_target(healthy_sandbox())
 sidebar()
 navigation().run()

@@ -1,14 +1,14 @@
 import pandas as pd
 import streamlit as st
 
-from ui import state
-from ui.diagram import LEGS, four_legs_dot
+from ui.state import session, target as session_target
+from ui.widgets.diagram import LEGS, four_legs_dot
 from ui.i18n import t
 
-target = state.target()
+target = session_target()
 st.title(t("overview.title"))
 st.write(t("overview.intro"))
-st.graphviz_chart(four_legs_dot(done={leg for leg in LEGS if state.result(leg)}))
+st.graphviz_chart(four_legs_dot(done={leg for leg in LEGS if session().result(leg)}))
 
 for number, leg in enumerate(LEGS, start=1):
     st.page_link(f"app_pages/{leg}.py", label=f"{number}. {t(f'leg.{leg}.title')} — {t(f'leg.{leg}.short')}")

@@ -68,6 +68,10 @@ class Cell:
     result: StepResult
     prediction: Prediction | None = None  # None: the token checks can't tell (e.g. an IAM policy)
     verification: Verification | None = None
+    # Filled by `finished` before a cell leaves this module: the authorizer's reasoning step by
+    # step, and what the backend received (None if the call did not get through).
+    reasons: list[ReasonStep] = field(default_factory=list)
+    backend: dict[str, Any] | None = None
 
     @property
     def status(self) -> int | None:
@@ -204,7 +208,13 @@ def predict_cell(target: Target, route: ApiRoute, presented: PresentedName, veri
 def call_cell(target: Target, route: ApiRoute, presented: Presented, keys: KeySet | None) -> Cell:
     verification = verify(target, presented.token, keys)
     prediction = predict_cell(target, route, presented.name, verification)
-    return Cell(route, presented.name, send(target, route, presented), prediction, verification)
+    return finished(Cell(route, presented.name, send(target, route, presented), prediction, verification), target)
+
+
+def finished(cell: Cell, target: Target) -> Cell:
+    """The cell with its reasoning and the backend's view worked out: ready to show as it is."""
+    cell.reasons, cell.backend = reasoning(cell, target), backend_context(cell)
+    return cell
 
 
 def fill(target: Target, presenting: Mapping[str, Presented],
@@ -505,4 +515,4 @@ def break_cell(target: Target, cell: Cell, presented: Presented, how: BreakName,
                   predict_cell(target, cell.route, presented.name, verification, now), verification)
     broken.result.notes[:0] = [Note(f"api_page.note.{how}", _BREAK_DOCS[how])]
     broken.prediction, genuine = _predicted_break(target, cell, how, broken, now)
-    return Broken(how, broken, before, after, _explained(how, broken), genuine)
+    return Broken(how, finished(broken, target), before, after, _explained(how, broken), genuine)

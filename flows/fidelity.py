@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flows.steps import Note, StepResult
+from flows.target import Target
 
 Condition = Callable[[StepResult], bool]
 
@@ -86,3 +87,10 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
 def notes_for(result: StepResult) -> list[Note]:
     """Fidelity notes that apply to this result when it came from the sandbox."""
     return [Note(key, "", fidelity=True) for condition, key in _FIDELITY.get(result.step, []) if condition(result)]
+
+
+def annotate(result: StepResult, target: Target | None) -> StepResult:
+    """The result with its fidelity notes: those that apply on the sandbox, none on AWS."""
+    on_sandbox = target is not None and target.kind == "sandbox"
+    result.fidelity_notes = notes_for(result) if on_sandbox else []
+    return result

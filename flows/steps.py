@@ -45,6 +45,9 @@ class StepResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     failure: AwsFailure | None = None
+    # How the sandbox differs from AWS here (flows.fidelity), set when the result is kept for a
+    # sandbox target; shown next to the step, not exported (the export is of the calls).
+    fidelity_notes: list[Note] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

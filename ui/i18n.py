@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flows import i18n
-from ui import state
+from ui.state import session
 
 
 def t(key: str, **params: Any) -> str:
-    return i18n.text(key, state.lang(), **params)
+    return i18n.text(key, session().lang, **params)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from ui.api_table import CELL_WIDTH, INDEX_WIDTH
+from ui.views.api_table import CELL_WIDTH, INDEX_WIDTH
 
 pytestmark = pytest.mark.browser
 HEADER_HEIGHT = ROW_HEIGHT = 35  # st.dataframe's defaults (one line per row)

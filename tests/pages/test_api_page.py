@@ -38,7 +38,7 @@ def _dashboard() -> AppTest:
 
 
 def _target(app: AppTest) -> Target:
-    return app.session_state["target"]
+    return app.session_state["lab"].target
 
 
 def _sign_in_through_flows(app: AppTest, username: str = "alice") -> None:
@@ -47,8 +47,8 @@ def _sign_in_through_flows(app: AppTest, username: str = "alice") -> None:
     password = next(user.password for user in target.users if user.username == username)
     signed = signin.sign_in_with_password(target, username, password)
     assert signed.ok, signed.failure
-    app.session_state["tokens"] = {k: signed.outputs[k] for k in ("id_token", "access_token", "refresh_token")}
-    app.session_state["results"] = {"sign_in": signed}
+    app.session_state["lab"].tokens = {k: signed.outputs[k] for k in ("id_token", "access_token", "refresh_token")}
+    app.session_state["lab"].results = {"sign_in": signed}
 
 
 def _api_page(signed_in: bool = True) -> AppTest:
@@ -102,7 +102,7 @@ def _canonical_request(app: AppTest) -> str:
 
 
 def _api_call_status(app: AppTest) -> int:
-    return app.session_state["results"]["api_call"].outputs["status"]
+    return app.session_state["lab"].results["api_call"].outputs["status"]
 
 
 # --- the matrix ---------------------------------------------------------------------------------
@@ -172,11 +172,11 @@ def test_reveal_secrets_unmasks_the_session_token_in_curl():
     app = _ready()
     _fill(app)
     _open(app, "rest", "/iam", CREDENTIALS)
-    session_token = app.session_state["results"]["identity_pool"].outputs["SessionToken"]
+    session_token = app.session_state["lab"].results["identity_pool"].outputs["SessionToken"]
     curl, canonical = _curl(app), _canonical_request(app)
     assert session_token not in curl and session_token not in canonical
     assert "x-amz-security-token:" in canonical and "chars, masked)" in canonical
-    app.session_state["reveal_secrets"] = True
+    app.session_state["lab"].reveal_secrets = True
     _run(app.run())
     assert f"X-Amz-Security-Token: {session_token}" in _curl(app)
     assert f"x-amz-security-token:{session_token}" in _canonical_request(app)
@@ -265,11 +265,20 @@ def test_sign_with_the_wrong_secret():
     assert _api_call_status(app) == 403
 
 
-def test_no_break_buttons_for_a_failing_call():
+def _break_buttons(app: AppTest) -> list[str]:
+    return [b.key for b in app.button if (b.key or "").startswith("break-")]
+
+
+def test_break_buttons_only_for_a_passing_call():
     app = _ready()
     _fill(app)
+    _open(app, "rest", "/profile", "ID token")  # passes: the token checks can be broken
+    assert {"break-expire", "break-tamper"} <= set(_break_buttons(app))
+    _open(app, "rest", "/profile", NATIVE_ACCESS)  # refused (REST takes ID tokens): it says so
+    assert _break_buttons(app) == []
+    assert any("open a passing one" in c.value for c in app.caption)
     _open(app, "rest", "/profile", "Nothing")
-    assert not [b for b in app.button if (b.key or "").startswith("break-")]
+    assert _break_buttons(app) == []
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -278,7 +287,7 @@ def test_everything_renders_in_both_languages(lang):
     _fill(app)
     _open(app, "rest", "/profile", "ID token")
     _run(_button(app, "Tamper with a claim").click().run())
-    app.session_state["lang"] = lang
+    app.session_state["lab"].lang = lang
     _run(app.run())
     texts = _texts(app) + "\n".join(d.value.to_string() for d in app.dataframe) + "\n".join(b.label for b in app.button)
     assert "⟦" not in texts
@@ -290,7 +299,7 @@ def test_the_export_names_this_pages_steps(lang):
     _fill(app)
     _open(app, "http", "/profile", NATIVE_ACCESS)
     _run(_button(app, "Use another app client's token").click().run())
-    results = app.session_state["results"]
+    results = app.session_state["lab"].results
     assert {"api_call", "api_oauth_token", "api_other_client_token"} <= set(results)
     exported = export_markdown(ordered(results), lang)
     assert "⟦" not in exported

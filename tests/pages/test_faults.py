@@ -42,15 +42,15 @@ def test_port_taken_says_so_and_how_to_fix(fresh_sandbox_cache, monkeypatch):
 
 
 def test_sandbox_dying_under_the_dashboard_offers_a_restart(fresh_sandbox_cache):
-    old_pool = _app().session_state["target"].user_pool_id
+    old_pool = _app().session_state["lab"].target.user_pool_id
     [registry] = [o for o in gc.get_objects() if isinstance(o, SessionTopologies) and o.is_healthy()]
     registry.server.stop()  # the sandbox dies while the dashboard runs
     app = _app()
     assert any("not answering" in e.value for e in app.error)
     next(b for b in app.button if b.label == "Restart the sandbox").click().run()
     assert not app.exception and not app.error
-    assert app.session_state["target"].user_pool_id != old_pool
-    assert "tokens" not in app.session_state  # nothing from the dead sandbox is kept
+    assert app.session_state["lab"].target.user_pool_id != old_pool
+    assert not app.session_state["lab"].tokens  # nothing from the dead sandbox is kept
 
 
 def test_switching_target_drops_the_sessions_tokens(topology, monkeypatch):
@@ -63,11 +63,11 @@ def test_switching_target_drops_the_sessions_tokens(topology, monkeypatch):
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     app = _app()
-    app.session_state["tokens"] = {"id_token": "from-the-sandbox"}
+    app.session_state["lab"].tokens = {"id_token": "from-the-sandbox"}
     next(b for b in app.button if b.label == "Use this AWS target").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    target = app.session_state["target"]
+    target = app.session_state["lab"].target
     assert (target.kind, target.user_pool_id, target.endpoint_url) == ("aws", topology["user_pool_id"], topology["endpoint"])
-    assert "tokens" not in app.session_state
+    assert not app.session_state["lab"].tokens
     app.switch_page("app_pages/sign_in.py").run()
     assert not app.exception and app.text_input(key="sign_in_user").value in ("", None)

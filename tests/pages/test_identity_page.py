@@ -52,11 +52,11 @@ def _signed_in(username: str = "alice", client: str = "public") -> AppTest:
     """Sign in through flows in this AppTest's own session (its own topology), keep the tokens as
     the sign-in page does, then open the identity page."""
     app = _app()
-    target = app.session_state["target"]
+    target = app.session_state["lab"].target
     password = next(user.password for user in target.users if user.username == username)
     result = signin.sign_in_with_password(target, username, password, client)
     assert result.ok, result.failure
-    app.session_state["tokens"] = {name: result.outputs[name] for name in ("id_token", "access_token", "refresh_token")}
+    app.session_state["lab"].tokens = {name: result.outputs[name] for name in ("id_token", "access_token", "refresh_token")}
     return _visit(app, PAGE)
 
 
@@ -67,16 +67,16 @@ def _click(app: AppTest, label: str) -> AppTest:
 
 
 def _roles(app: AppTest) -> dict[str, str]:
-    return app.session_state["target"].roles
+    return app.session_state["lab"].target.roles
 
 
 def _exchange_labels(app: AppTest) -> list[str]:
-    return [e.label for e in app.session_state["results"]["identity_pool"].exchanges]
+    return [e.label for e in app.session_state["lab"].results["identity_pool"].exchanges]
 
 
 def test_enhanced_flow_for_alice_gives_the_admins_role_with_the_reasons():
     app = _click(_signed_in("alice"), "Exchange the ID token for AWS credentials")
-    result = app.session_state["results"]["identity_pool"]
+    result = app.session_state["lab"].results["identity_pool"]
     identity_id = result.outputs["identity_id"]
     assert any(identity_id in s.value for s in app.success)
     admins = _roles(app)["admins"]
@@ -93,23 +93,23 @@ def test_credentials_are_masked_and_count_down():
     app = _click(_signed_in("alice"), "Exchange the ID token for AWS credentials")
     frame = app.dataframe[0].value.set_index("field")["value"]
     assert "masked" in frame["SecretKey"] and "masked" in frame["SessionToken"]
-    secret = app.session_state["results"]["identity_pool"].outputs["SecretKey"]
+    secret = app.session_state["lab"].results["identity_pool"].outputs["SecretKey"]
     assert secret not in _texts(app) + _frames_text(app)
     assert any('data-testid="token-countdown"' in h.value for h in app.html)
 
 
 def test_reveal_secrets_shows_the_secret_key():
     app = _click(_signed_in("alice"), "Exchange the ID token for AWS credentials")
-    app.session_state["reveal_secrets"] = True
+    app.session_state["lab"].reveal_secrets = True
     app.run()
-    secret = app.session_state["results"]["identity_pool"].outputs["SecretKey"]
+    secret = app.session_state["lab"].results["identity_pool"].outputs["SecretKey"]
     assert app.dataframe[0].value.set_index("field")["value"]["SecretKey"] == secret
 
 
 def test_carol_through_the_public_client_gets_the_default_authenticated_role():
     app = _click(_signed_in("carol"), "Exchange the ID token for AWS credentials")
     authenticated = _roles(app)["authenticated"]
-    assert app.session_state["results"]["identity_pool"].outputs["role_arn"] == authenticated
+    assert app.session_state["lab"].results["identity_pool"].outputs["role_arn"] == authenticated
     assert any(c.value.startswith(authenticated) for c in app.code)
     reasons = _codes_text(app)
     assert "no cognito:preferred_role" in reasons and "AmbiguousRoleResolution" in reasons
@@ -139,7 +139,7 @@ def test_guest_enhanced_flow_gets_the_unauthenticated_role():
     app.radio(key="identity_who").set_value("guest").run()
     assert "{}" in [c.value for c in app.code]  # no Logins
     _click(app, "Get guest credentials (no Logins)")
-    result = app.session_state["results"]["identity_pool"]
+    result = app.session_state["lab"].results["identity_pool"]
     assert result.ok and result.outputs["role_arn"] == _roles(app)["unauthenticated"]
     assert any(result.outputs["identity_id"] in s.value for s in app.success)
     assert "A guest (no login)" in _codes_text(app)
@@ -150,9 +150,9 @@ def test_basic_flow_shows_the_open_id_token_and_the_sts_exchange():
     app = _signed_in("alice")
     app.radio(key="identity_flow").set_value("basic").run()
     _click(app, "Run the basic flow with the ID token")
-    result = app.session_state["results"]["identity_pool_basic"]
+    result = app.session_state["lab"].results["identity_pool_basic"]
     assert result.ok, result.failure
-    target = app.session_state["target"]
+    target = app.session_state["lab"].target
     claims = next(d.value for d in app.dataframe if "claim" in d.value.columns).set_index("claim")["value"]
     assert claims["iss"] == OPEN_ID_ISSUER and claims["aud"] == target.identity_pool_id
     assert any('"typ": "JWS"' in c.value for c in app.code)  # the header
@@ -182,7 +182,7 @@ def test_basic_flow_as_a_guest_uses_the_unauthenticated_role():
     app.radio(key="identity_who").set_value("guest")
     app.radio(key="identity_flow").set_value("basic").run()
     _click(app, "Run the basic flow as a guest")
-    result = app.session_state["results"]["identity_pool_basic"]
+    result = app.session_state["lab"].results["identity_pool_basic"]
     assert result.ok and result.outputs["role_arn"] == _roles(app)["unauthenticated"]
     assert result.outputs["open_id_token_claims"]["amr"] == ["unauthenticated"]
 
@@ -195,13 +195,13 @@ def test_the_access_token_is_refused_with_the_pools_real_error():
 
 def test_the_logins_map_says_why_its_value_is_the_id_token():
     app = _signed_in("alice")
-    target = app.session_state["target"]
+    target = app.session_state["lab"].target
     codes = [c.value for c in app.code]
     assert any(f'"{target.login_provider}": "<ID token>"' in code for code in codes)
     comparison = next(code for code in codes if code.startswith("claim"))
     assert "client_id" in comparison and "(none)" in comparison
     assert any("Missing a required claim: aud" in m.value for m in app.markdown)
-    id_token = app.session_state["tokens"]["id_token"]
+    id_token = app.session_state["lab"].tokens["id_token"]
     assert any(id_token.split(".")[1] in h.value for h in app.html)  # render_segments
 
 
@@ -216,7 +216,7 @@ def test_switching_to_japanese_keeps_the_choice_and_misses_no_text(who):
     app = _signed_in("alice")
     app.radio(key="identity_who").set_value(who).run()
     # After the first run AppTest reruns only the page, so the language is set as the sidebar would.
-    app.session_state["lang"] = "ja"
+    app.session_state["lab"].lang = "ja"
     app.run()
     assert app.radio(key="identity_who").value == who
     _click(app, "ID トークンを AWS 認証情報に交換する" if who == "user" else "ゲストの認証情報を取得する（Logins なし）")
@@ -227,16 +227,16 @@ def test_switching_to_japanese_keeps_the_choice_and_misses_no_text(who):
 def test_on_aws_there_is_no_sandbox_trace_and_no_fidelity_note():
     app = _signed_in("alice")
     # The sandbox standing in for AWS: same endpoints, but the lab treats it as AWS.
-    app.session_state["target"] = dataclasses.replace(app.session_state["target"], kind="aws")
+    app.session_state["lab"].target = dataclasses.replace(app.session_state["lab"].target, kind="aws")
     _click(app, "Exchange the ID token for AWS credentials")
-    assert "role_decision" not in app.session_state["results"]
+    assert "role_decision" not in app.session_state["lab"].results
     assert not [w.value for w in app.warning if w.value.startswith("Sandbox")]
     assert "cognito:preferred_role" in _codes_text(app)  # the lab's own explanation remains
 
 
 def test_when_the_pool_roles_are_unreadable_the_learner_may_paste_them(monkeypatch):
     app = _signed_in("carol")
-    pool_roles = identity.describe_pool_roles(app.session_state["target"]).outputs["pool_roles"]
+    pool_roles = identity.describe_pool_roles(app.session_state["lab"].target).outputs["pool_roles"]
     refused = StepResult("pool_roles", failure=AwsFailure("AccessDeniedException", "not authorized", 400,
                                                           "meaning.identity.roles_need_iam"))
     monkeypatch.setattr(identity, "describe_pool_roles", lambda target: refused)  # as on AWS without IAM
@@ -244,6 +244,10 @@ def test_when_the_pool_roles_are_unreadable_the_learner_may_paste_them(monkeypat
     assert any("needs IAM credentials" in c.value for c in app.caption)
     app.text_area(key="identity_pasted_roles").set_value("not json").run()
     assert any(e.value.startswith("This is not valid JSON") for e in app.error)
+    # A mapping rule without its fields: said so, never a crash (nor a bug hidden by a broad except).
+    broken_rule = {"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}
+    app.text_area(key="identity_pasted_roles").set_value(json.dumps(broken_rule)).run()
+    assert not app.exception and any("does not have the shape" in e.value for e in app.error)
     app.text_area(key="identity_pasted_roles").set_value(json.dumps(pool_roles)).run()
     assert "no cognito:preferred_role" in _codes_text(app)
     assert any("agree" in s.value for s in app.success)
@@ -258,7 +262,7 @@ def test_claims_from_the_token_are_shown_as_text_never_as_markdown_or_html():
     hostile = "<img src=x onerror=alert(1)>**bold**"
     token = f"{segment({'alg': 'RS256'})}.{segment({'aud': hostile, 'cognito:username': hostile})}.c2lnbmF0dXJl"
     app = _app()
-    app.session_state["tokens"] = {"id_token": token, "access_token": token}
+    app.session_state["lab"].tokens = {"id_token": token, "access_token": token}
     _visit(app, PAGE)
     shown_as_markdown = [e.value for kind in ("markdown", "caption", "info", "success", "warning", "error")
                          for e in getattr(app, kind)]

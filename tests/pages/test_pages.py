@@ -46,7 +46,7 @@ def _sign_in(app: AppTest, username: str = "alice") -> AppTest:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_without_a_missing_text(page, lang):
     app = _app()
-    app.session_state["lang"] = lang
+    app.session_state["lab"].lang = lang
     _visit(app, page)
     assert "⟦" not in _texts(app)
 
@@ -164,3 +164,15 @@ def test_paste_token_of_unknown_issuer_without_jwks_fetches_nothing():
     assert not app.exception
     assert any(e.value == "No keys to verify with" for e in app.error)
     assert any(c.value.startswith("will not fetch keys") for c in app.code)
+
+
+def test_audit_a_file_of_tokens_against_the_pools_keys():
+    app = _sign_in(_app())
+    tokens = app.session_state["lab"].tokens
+    _visit(app, "app_pages/tokens.py")
+    upload = "\n".join([tokens["id_token"], tokens["access_token"], "not-a-token"]).encode()
+    app.file_uploader(key="audit_file").set_value(("tokens.log", upload, "text/plain")).run()
+    assert not app.exception, app.exception
+    audited = next(d.value for d in app.dataframe if "verdict" in d.value.columns)
+    assert list(audited["verdict"][:2]) == ["valid", "valid"]  # verified with the pool's own keys
+    assert tokens["id_token"] not in audited.to_string()  # a row never keeps the token

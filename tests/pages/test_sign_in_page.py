@@ -44,8 +44,8 @@ def _page(target: Target, flow: str = "password", lang: str = "en") -> AppTest:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
     assert not app.exception
-    app.session_state["target"] = target
-    app.session_state["lang"] = lang
+    app.session_state["lab"].target = target
+    app.session_state["lab"].lang = lang
     app.switch_page(PAGE).run()
     if flow != "password":
         app.selectbox(key="sign_in_flow").set_value(flow).run()
@@ -76,9 +76,9 @@ def _diagram(app: AppTest) -> str:
 
 
 def _signed_in(app: AppTest, username: str) -> dict[str, str]:
-    tokens = app.session_state["tokens"]
+    tokens = app.session_state["lab"].tokens
     assert _claims(tokens["id_token"])["cognito:username"] == username
-    assert app.session_state["results"]["sign_in"].ok
+    assert app.session_state["lab"].results["sign_in"].ok
     return tokens
 
 
@@ -112,14 +112,14 @@ def test_srp_wrong_password_shows_the_pools_refusal(fresh_target):
     assert any("NotAuthorizedException" in e.value for e in app.error)
     assert "Incorrect username or password." in _texts(app) and "not-her-password" not in _texts(app)
     assert "rgba(198, 40, 40" in _diagram(app)  # the failed step is drawn red
-    assert "tokens" not in app.session_state
+    assert not app.session_state["lab"].tokens
 
 
 def test_erin_sets_a_new_password_then_gets_tokens(fresh_target):
     app = _page(fresh_target, "new_password")
     assert app.selectbox(key="sign_in_user").value == "erin"
     _click(app, "Sign in")
-    assert "Answer the NEW_PASSWORD_REQUIRED challenge" in _texts(app) and "tokens" not in app.session_state
+    assert "Answer the NEW_PASSWORD_REQUIRED challenge" in _texts(app) and not app.session_state["lab"].tokens
     assert _is_password(app.text_input(key="new_password"))
     app.text_input(key="new_password").set_value("Erin-new-passw0rd!").run()
     _click(app, "Set the new password")
@@ -145,14 +145,14 @@ def test_frank_answers_totp_with_the_code_his_app_shows(fresh_target):
 
 def test_refresh_keeps_auth_time(fresh_target):
     app = _click(_page(fresh_target, "srp"), "Sign in")
-    first = app.session_state["tokens"]
+    first = app.session_state["lab"].tokens
     time.sleep(1.1)
     app.selectbox(key="sign_in_flow").set_value("refresh").run()
     _click(app, "Refresh the tokens")
     assert any(s.value.startswith("Refreshed") for s in app.success)
     [compared] = [frame.set_index("claim") for frame in _frames(app) if "claim" in frame.columns]
     assert compared.loc["auth_time", "before → after"] == "same" and compared.loc["iat", "before → after"] == "changed"
-    tokens = app.session_state["tokens"]
+    tokens = app.session_state["lab"].tokens
     assert tokens["refresh_token"] == first["refresh_token"] and tokens["id_token"] != first["id_token"]
     assert "auth_time stays the time of the original sign-in" in _texts(app)
 
@@ -255,7 +255,7 @@ def test_a_wrong_verifier_is_refused(fresh_target):
     app = _through_the_hosted_page(_page(fresh_target, "oauth_code"))
     _click(app, "Try a wrong code_verifier")
     assert any("invalid_grant" in e.value for e in app.error)
-    assert "a stolen code is useless without the verifier" in _texts(app) and "tokens" not in app.session_state
+    assert "a stolen code is useless without the verifier" in _texts(app) and not app.session_state["lab"].tokens
 
 
 def test_client_credentials_gives_an_access_token_only(fresh_target):
@@ -263,12 +263,12 @@ def test_client_credentials_gives_an_access_token_only(fresh_target):
     [token] = [frame.set_index("field") for frame in _frames(app) if "field" in frame.columns]
     assert token.loc["scope", "value"] == READ_SCOPE and token.loc["token_use", "value"] == "access"
     assert token.loc["id_token", "value"] == token.loc["refresh_token", "value"] == "none (not issued)"
-    assert "custom scopes only" in _texts(app) and "tokens" not in app.session_state
+    assert "custom scopes only" in _texts(app) and not app.session_state["lab"].tokens
 
 
 def test_the_browser_comes_back_in_a_new_session_and_the_code_is_redeemed(fresh_target):
     starting = _click(_page(fresh_target, "oauth_code"), "Prepare a sign-in in my browser")
-    url = starting.session_state["oauth_browser_url"]
+    url = starting.session_state["lab"].sign_in.browser_url
     assert "redirect_uri=http%3A%2F%2Flocalhost%3A8501%2Fsign_in" in url
     # What the learner's browser does on the user pool's own page:
     form = oauth.open_sign_in_page(fresh_target, url).outputs["form"]
@@ -278,14 +278,14 @@ def test_the_browser_comes_back_in_a_new_session_and_the_code_is_redeemed(fresh_
     returning.run()
     returning.switch_page(PAGE).run()
     assert not returning.exception
-    assert returning.session_state["target"] == fresh_target
+    assert returning.session_state["lab"].target == fresh_target
     _signed_in(returning, "bob")
     assert "Your browser did steps 1 and 2 itself" in _texts(returning) and not returning.query_params
     again = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     again.query_params.update(code=back["code"], state=back["state"])
     again.run()
     again.switch_page(PAGE).run()
-    assert "no sign-in is waiting for its state" in _texts(again) and "tokens" not in again.session_state
+    assert "no sign-in is waiting for its state" in _texts(again) and not again.session_state["lab"].tokens
 
 
 def test_pending_sign_ins_expire_are_single_use_and_bounded(target):
@@ -309,6 +309,6 @@ def test_every_flow_renders_without_a_missing_text(target, lang, flow):
     # selectbox's value with the page's format_func outside the session, that is in English.
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
-    app.session_state["target"], app.session_state["lang"], app.session_state["sign_in_flow"] = target, lang, flow
+    app.session_state["lab"].target, app.session_state["lab"].lang, app.session_state["sign_in_flow"] = target, lang, flow
     app.switch_page(PAGE).run()
     assert not app.exception and "⟦" not in _texts(app) + _diagram(app)

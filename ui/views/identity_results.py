@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from flows.redact import mask_mapping
-from flows.steps import Note, StepResult
-from ui import state
+from flows.role_config import identity_id_of
+from flows.steps import StepResult
 from ui.i18n import t
-from ui.identity_role import render_lookups, render_role
-from ui.identity_run import IdentityView, identity_id_of
-from ui.step import render_note, render_step
-from ui.token_card import render_countdown, render_segments
+from ui.state import IdentityView, session
+from ui.views.identity_role import render_lookups, render_role
+from ui.widgets.step import render_note, render_step
+from ui.widgets.token_card import render_countdown, render_segments
 
 CREDENTIAL_FIELDS = ("access_key_id", "SecretKey", "SessionToken", "expiration")
 # The OpenID token's claims mean something else than a user-pool token's (aws-facts.md §4.3), so
@@ -48,7 +48,7 @@ def expiration_epoch(outputs: dict[str, Any]) -> float | None:
 def render_credentials(result: StepResult) -> None:
     st.success(t("identity.success", identity_id=result.outputs.get("identity_id", "")))
     st.caption(t("identity_page.credentials"))
-    st.dataframe(credentials_frame(result.outputs, state.reveal_secrets()), hide_index=True, width="stretch")
+    st.dataframe(credentials_frame(result.outputs, session().reveal_secrets), hide_index=True, width="stretch")
     render_countdown(expiration_epoch(result.outputs))
 
 
@@ -60,16 +60,16 @@ def _render_identity_id(result: StepResult) -> None:
         st.code(identity_id, language="text")
 
 
-def _render_guest_fidelity(view: IdentityView) -> None:
-    if view.presented == "guest" and state.target().kind == "sandbox":
-        render_note(Note("fidelity.identity.guest_scope_down", "identity-pools.md#the-enhanced-flow", fidelity=True))
+def _render_view_notes(view: IdentityView) -> None:
+    for note in view.notes:  # e.g. how the sandbox scopes down a guest's credentials
+        render_note(note)
 
 
 def render_enhanced(view: IdentityView, result: StepResult) -> None:
     st.caption(t(f"identity_page.presented.{view.presented}"))
     if result.ok:
         render_credentials(result)
-        _render_guest_fidelity(view)
+        _render_view_notes(view)
     else:  # the refusal first: it is the lesson
         render_step(result)
         _render_identity_id(result)

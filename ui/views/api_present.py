@@ -9,9 +9,10 @@ import streamlit as st
 
 from flows.api_matrix import route_scopes
 from flows.target import Target
-from ui import api_state, state
+from ui.controllers import api as controller
 from ui.i18n import t
-from ui.step import render_failure, render_step
+from ui.state import session
+from ui.widgets.step import render_failure, render_step
 
 SOURCES = ("code", "client_credentials")
 
@@ -30,11 +31,11 @@ def _password_input(target: Target, username: str | None) -> None:
         st.caption(t("api_page.present.code_needs_sign_in"))
         return
     demo = next((user.password for user in target.users if user.username == username), "")
-    st.text_input(t("sign_in.password"), value=demo, type="password", key="api_oauth_password")
+    st.text_input(t("sign_in.password"), value=demo, type="password", key=controller.PASSWORD_KEY)
 
 
 def _scoped_status() -> None:
-    attempt = api_state.scoped_token()
+    attempt = controller.page().scoped
     if attempt is None:
         return
     result, source = attempt
@@ -47,7 +48,7 @@ def _scoped_status() -> None:
 def _scoped(target: Target, username: str | None, on_get: Callable[[], None]) -> None:
     scopes = " ".join(route_scopes(target))
     st.markdown(f"**{t('api_page.col.oauth')}**")
-    source = st.radio(t("api_page.present.source"), SOURCES, key="api_oauth_source",
+    source = st.radio(t("api_page.present.source"), SOURCES, key=controller.SOURCE_KEY,
                       format_func=lambda name: t(f"api_page.present.source.{name}"))
     if source == "code":
         _password_input(target, username)
@@ -58,7 +59,7 @@ def _scoped(target: Target, username: str | None, on_get: Callable[[], None]) ->
 
 def _credentials(tokens: Mapping[str, str], on_get: Callable[[], None]) -> None:
     st.markdown(f"**{t('api_page.col.credentials')}**")
-    credentials, last = api_state.credentials(), state.result("identity_pool")
+    credentials, last = controller.credentials(), session().result("identity_pool")
     if credentials is not None:
         st.success(t("api_page.present.credentials_ok"))
         st.code(str(credentials.get("identity_id", "")), language="text")  # an id from the wire
@@ -79,7 +80,7 @@ def render_presenters(target: Target, tokens: Mapping[str, str], username: str |
         _scoped(target, username, on_scoped_token)
     with signed:
         _credentials(tokens, on_credentials)
-    attempt = api_state.scoped_token()
+    attempt = controller.page().scoped
     # The hops of the OAuth flow, each its own exchange; open by default when it failed.
     if attempt is not None and st.toggle(t("api_page.present.show_oauth"), value=not attempt[0].ok, key="api_show_oauth"):
         render_step(attempt[0])

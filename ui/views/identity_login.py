@@ -11,24 +11,15 @@ from typing import Any
 
 import streamlit as st
 
-from flows.jwt_decode import TokenFormatError, decode_token
+from flows.sign_in_facts import claims_of
 from flows.target import Target
 from ui.i18n import t
-from ui.identity_run import IdentityChoice
-from ui.token_card import render_segments
+from ui.controllers.identity import IdentityChoice
+from ui.widgets.token_card import render_segments
 
 # The claims that decide what the pool does with a token (aws-facts.md §4.1); iss, long and the
 # same in both, gets a line of its own.
 _COMPARED_CLAIMS = ("aud", "client_id", "token_use")
-
-
-def claims_of(token: str | None) -> dict[str, Any]:
-    if not token:
-        return {}
-    try:
-        return decode_token(token).claims
-    except TokenFormatError:
-        return {}
 
 
 def client_name(target: Target, client_id: Any) -> str:

@@ -5,29 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from flows.jwt_verify import Expectations
-from flows.paste import KeySources, inspect_pasted
-from ui import state
+from ui.controllers import tokens as controller
+from ui.state import target
 from ui.i18n import t
-from ui.token_card import checks_table, claims_table, show_problem, render_countdown, render_segments
-from ui.token_compare import render_predictions
-
-
-def _sources() -> KeySources:
-    target = state.target()
-    if st.session_state.get("key_sources_for") != target.jwks_location:
-        st.session_state["key_sources"] = KeySources.for_target(target)
-        st.session_state["key_sources_for"] = target.jwks_location
-    return st.session_state["key_sources"]
+from ui.widgets.token_card import checks_table, claims_table, show_problem, render_countdown, render_segments
+from ui.views.token_compare import render_predictions
 
 
 def _expectations() -> Expectations:
-    target = state.target()
+    chosen = target()
     left, middle, right = st.columns(3)
     token_use = left.selectbox(t("paste.token_use"), ["", "id", "access"], key="paste_token_use",
                                format_func=lambda v: v or t("paste.any"))
     client = middle.text_input(t("paste.client_id"), key="paste_client")
     grace = right.number_input(t("paste.grace"), min_value=0, max_value=300, value=0, key="paste_grace")
-    return Expectations(issuer=target.issuer, client_ids=(client.strip(),) if client.strip() else (),
+    return Expectations(issuer=chosen.issuer, client_ids=(client.strip(),) if client.strip() else (),
                         token_use=token_use or None, grace_seconds=int(grace))
 
 
@@ -38,7 +30,7 @@ def render_paste_tab() -> None:
     expect = _expectations()
     if not st.button(t("paste.verify"), type="primary") or not token.strip():
         return
-    report = inspect_pasted(token, state.target(), jwks, expect, _sources())
+    report = controller.check_pasted(token, jwks, expect)
     if report.format_error:
         show_problem(t("token.malformed"), report.format_error)
         return
@@ -55,4 +47,4 @@ def render_paste_tab() -> None:
     render_countdown(verification.claims.get("exp"))
     st.dataframe(checks_table(verification), hide_index=True, width="stretch")
     st.dataframe(claims_table(verification.claims), hide_index=True, width="stretch")
-    render_predictions(verification, state.target(), "paste")
+    render_predictions(verification, target(), "paste")

@@ -11,13 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from flows import api
-from flows.api_matrix import (PRESENTED, Cell, Presented, backend_context, masked_canonical_request, reasoning,
-                              route_key)
+from flows.api_matrix import PRESENTED, Cell, Presented, masked_canonical_request, route_key
 from flows.target import Target
-from ui import state
-from ui.api_table import column_label, row_label
 from ui.i18n import t
-from ui.step import render_step
+from ui.state import session
+from ui.views.api_table import column_label, row_label
+from ui.widgets.step import render_step
 
 _CALL_LABELS = {"id_token": "api.with_id_token", "access_token": "api.with_access_token",
                 "oauth_access_token": "api_page.with_oauth", "credentials": "api_page.with_credentials",
@@ -55,15 +54,15 @@ def render_verdict(cell: Cell) -> None:
     st.dataframe(pd.DataFrame(rows, columns=[" ", t("api_page.verdict.value")]), hide_index=True, width="stretch")
 
 
-def render_reasoning(cell: Cell, target: Target) -> None:
+def render_reasoning(cell: Cell) -> None:
     st.markdown(f"**{t('api_page.reasoning.heading')}**")
     rows = [{t("api_page.reasoning.step"): t(step.key, **step.params), t("api_page.reasoning.result"): _MARKS[step.passed],
-             t("api_page.reasoning.detail"): step.detail} for step in reasoning(cell, target)]
+             t("api_page.reasoning.detail"): step.detail} for step in cell.reasons]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 def _render_backend(cell: Cell) -> None:
-    received = backend_context(cell)
+    received = cell.backend
     if received is None:
         return
     st.caption(t("api_page.backend_identity") if cell.route.auth == "AWS_IAM" else t("api.backend_received"))
@@ -74,7 +73,7 @@ def render_curl(cell: Cell) -> None:
     if not cell.result.exchanges:
         return
     st.caption(t("api_page.curl"))
-    st.code(api.curl_command(cell.result.exchanges[-1], state.reveal_secrets()), language="bash")
+    st.code(api.curl_command(cell.result.exchanges[-1], session().reveal_secrets), language="bash")
 
 
 def _render_signed(cell: Cell) -> None:
@@ -85,7 +84,7 @@ def _render_signed(cell: Cell) -> None:
     canonical, to_sign = st.columns(2)
     canonical.caption(t("api_page.canonical_request"))
     shown = outputs["canonical_request"]
-    shown = shown if state.reveal_secrets() else masked_canonical_request(shown)
+    shown = shown if session().reveal_secrets else masked_canonical_request(shown)
     canonical.code(shown, language="text")
     to_sign.caption(t("api_page.string_to_sign"))
     to_sign.code(outputs["string_to_sign"], language="text")
@@ -96,21 +95,21 @@ def render_status(cell: Cell) -> None:
     (st.success if passed else st.error)(t("api.status", status=cell.status if cell.status is not None else "—"))
 
 
-def render_tabs(cell: Cell, target: Target) -> None:
+def render_tabs(cell: Cell) -> None:
     """Request and response; the authorizer's reasoning; curl and what SigV4 signed."""
     wire, decision, curl = st.tabs([t("api_page.tab.wire"), t("api_page.tab.reasoning"), t("api_page.tab.curl")])
     with wire:
         render_step(cell.result)
     with decision:
         render_verdict(cell)
-        render_reasoning(cell, target)
+        render_reasoning(cell)
         _render_backend(cell)
     with curl:
         render_curl(cell)
         _render_signed(cell)
 
 
-def render_cell(cell: Cell, target: Target) -> None:
+def render_cell(cell: Cell) -> None:
     st.divider()
     st.subheader(t("api_page.opened", route=row_label(cell.route), presented=column_label(cell.presented)))
     if cell.route.note:
@@ -118,4 +117,4 @@ def render_cell(cell: Cell, target: Target) -> None:
     if cell.route.scopes:
         st.caption(t("api_page.route_scopes", scopes=" ".join(f"`{scope}`" for scope in cell.route.scopes)))
     render_status(cell)
-    render_tabs(cell, target)
+    render_tabs(cell)

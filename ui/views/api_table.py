@@ -10,10 +10,10 @@ import streamlit as st
 
 from flows.api_matrix import PRESENTED, Cell, Presented, route_key
 from flows.target import ApiRoute, Target
-from ui import api_state
+from ui.controllers import api as controller
 from ui.i18n import t
 
-TABLE_KEY = "api_matrix_table"
+TABLE_KEY = controller.TABLE_KEY
 _COLUMN_KEYS = {"id_token": "token.title.id", "access_token": "api_page.col.access",
                 "oauth_access_token": "api_page.col.oauth", "credentials": "api_page.col.credentials",
                 "nothing": "api_page.col.nothing"}
@@ -23,7 +23,7 @@ _AUTH_SHORT = {"COGNITO_USER_POOLS": "Cognito"}
 
 
 def column_label(name: str) -> str:
-    attempt = api_state.scoped_token()
+    attempt = controller.page().scoped
     if name == "oauth_access_token" and attempt is not None and attempt[0].ok:
         return t(f"api_page.col.oauth_{attempt[1]}")  # says which flow the token came from
     return t(_COLUMN_KEYS[name])
@@ -61,7 +61,7 @@ def row_label(route: ApiRoute) -> str:
 
 
 def matrix_frame(target: Target, presenting: Mapping[str, Presented]) -> pd.DataFrame:
-    cells = api_state.cells()
+    cells = controller.page().cells
     rows = {row_label(route): {column_label(name): cell_text(cells.get((route_key(route), name)), name in presenting)
                           for name in PRESENTED} for route in target.routes}
     return pd.DataFrame.from_dict(rows, orient="index")
@@ -77,20 +77,13 @@ def _selected(cells: list[tuple[int, str]], target: Target) -> tuple[str, str] |
     return route_key(target.routes[row]), names[column]
 
 
-def clear_selection() -> None:
-    """Forget the clicked cell (from a callback, before the table is drawn), so clicking it again
-    after opening another cell some other way opens it again."""
-    st.session_state[TABLE_KEY] = {"selection": {"rows": [], "columns": [], "cells": []}}
-    api_state.selection_is_new(None)
-
-
 def render_matrix(target: Target, presenting: Mapping[str, Presented],
                   on_fill: Callable[[], None]) -> tuple[str, str] | None:
     """The fill button and the table; returns the selected cell (route key, presented name)."""
     st.subheader(t("api_page.matrix.heading"))
     st.caption(t("api_page.matrix.intro"))
     st.button(t("api_page.fill"), type="primary", key="api_fill", on_click=on_fill)
-    if not api_state.cells():
+    if not controller.page().cells:
         return None
     # Fixed widths, the route labels pinned: a cell stays where a learner (and the browser test,
     # which clicks by position) expects it, however long an answer is.

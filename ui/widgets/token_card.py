@@ -15,7 +15,7 @@ import streamlit as st
 from flows import glossary
 from flows.jwt_verify import Verification
 from flows.tokens import TokenReport
-from ui import state
+from ui.state import session
 from ui.i18n import t
 
 _TIME_CLAIMS = frozenset({"exp", "iat", "auth_time", "nbf"})
@@ -49,7 +49,7 @@ def _shown(name: str, value: Any) -> str:
 
 def claims_table(claims: dict[str, Any]) -> pd.DataFrame:
     rows = [{t("token.claim"): name, t("token.value"): _shown(name, value),
-             t("token.meaning"): glossary.explain(name, state.lang()) or ""} for name, value in claims.items()]
+             t("token.meaning"): glossary.explain(name, session().lang) or ""} for name, value in claims.items()]
     return pd.DataFrame(rows)
 
 

@@ -7,19 +7,15 @@ Reasons quote claim values from the token, so they are shown in code blocks, nev
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import streamlit as st
 
-from flows import identity
 from flows.roles import RoleExplanation
 from flows.steps import StepResult
-from ui import state
-from ui.exchange import render_exchanges
+from ui.controllers import identity as controller
 from ui.i18n import t
-from ui.identity_run import IdentityView
-from ui.step import render_failure, render_note, render_step
+from ui.state import IdentityView, session
+from ui.widgets.exchange import render_exchanges
+from ui.widgets.step import render_failure, render_note, render_step
 
 
 def render_lines(lines: list[str]) -> None:
@@ -41,69 +37,46 @@ def _render_assumed(result: StepResult) -> None:
 
 
 # --- the lab's explanation -----------------------------------------------------------------------
-def _pasted_roles() -> dict[str, Any] | None:
+def _pasted_explanation() -> tuple[RoleExplanation | None, bool | None]:
     """On AWS GetIdentityPoolRoles needs IAM credentials: the learner may paste its output."""
     text = st.text_area(t("identity_page.role.paste"), key="identity_pasted_roles")
-    if not text.strip():
+    pasted = controller.explain_pasted(text)
+    if pasted is None:
         st.info(t("identity_page.role.no_config"))
-        return None
-    try:
-        pasted = json.loads(text)
-    except json.JSONDecodeError as error:
-        st.error(t("identity_page.role.paste_invalid", reason=error.msg))
-        return None
-    if not isinstance(pasted, dict):
-        st.error(t("identity_page.role.paste_shape"))
-        return None
-    return {"Roles": pasted.get("Roles") or {}, "RoleMappings": pasted.get("RoleMappings") or {}}
+        return None, None
+    if pasted.error_key:
+        st.error(t(pasted.error_key, reason=pasted.reason))
+    return pasted.explanation, pasted.agrees
 
 
-def pool_roles_config() -> dict[str, Any] | None:
-    looked_up = state.result("pool_roles")
-    if looked_up is not None and looked_up.ok:
-        return looked_up.outputs["pool_roles"]
-    return _pasted_roles()
+def _explanation(view: IdentityView) -> tuple[RoleExplanation | None, bool | None]:
+    looked_up = session().result("pool_roles")
+    return (view.explanation, view.agrees) if looked_up is not None and looked_up.ok else _pasted_explanation()
 
 
-def _explain(view: IdentityView, pool_roles: dict[str, Any]) -> RoleExplanation | None:
-    try:
-        return identity.predict_role(state.target(), view.id_token, pool_roles)
-    except (KeyError, TypeError, AttributeError, ValueError):  # a pasted configuration of the wrong shape
-        st.error(t("identity_page.role.paste_shape"))
-        return None
-
-
-def _render_verdict(explanation: RoleExplanation, result: StepResult) -> None:
-    """Compare only what both sides decided: a refusal for another reason proves nothing."""
-    if result.ok:
-        agrees = result.outputs.get("role_arn") == explanation.role_arn
-    elif explanation.refused:
-        agrees = True
-    else:
-        return
-    if agrees:
+def _render_verdict(agrees: bool | None) -> None:
+    if agrees is True:
         st.success(t("identity_page.role.agree"), icon="✅")
-    else:
+    elif agrees is False:
         st.warning(t("identity_page.role.disagree"))
 
 
-def _render_explanation(view: IdentityView, result: StepResult) -> None:
+def _render_explanation(view: IdentityView) -> None:
     st.markdown(f"**{t('identity_page.role.lab' if view.id_token else 'identity_page.role.lab_guest')}**")
-    pool_roles = pool_roles_config()
-    explanation = _explain(view, pool_roles) if pool_roles is not None else None
+    explanation, agrees = _explanation(view)
     if explanation is None:
         return
-    lang = state.lang()
+    lang = session().lang
     render_lines([reason.text(lang) for reason in explanation.reasons])
     st.caption(t("identity_page.role.predicted"))
     _render_role_arn(explanation.role_arn or t("identity_page.role.refused"))
-    _render_verdict(explanation, result)
+    _render_verdict(agrees)
 
 
 # --- the sandbox's own record --------------------------------------------------------------------
 def _render_trace(trace: StepResult) -> None:
     st.markdown(f"**{t('identity_page.role.sandbox')}**")
-    for note in trace.notes:  # says that AWS keeps no such record (catalogue text, no token data)
+    for note in [*trace.notes, *trace.fidelity_notes]:  # says that AWS keeps no such record (catalogue text, no token data)
         render_note(note)
     if trace.failure is not None:
         render_failure(trace)
@@ -115,7 +88,7 @@ def _render_trace(trace: StepResult) -> None:
 
 def render_lookups(view: IdentityView) -> None:
     """The lab's own calls to learn the role (after the main step's wire: they come second)."""
-    saved = {step: state.result(step) for step in view.lookups}
+    saved = {step: session().result(step) for step in view.lookups}
     lookups = {step: looked_up for step, looked_up in saved.items() if looked_up is not None}
     if not lookups:
         return
@@ -124,7 +97,7 @@ def render_lookups(view: IdentityView) -> None:
     for tab, (step, looked_up) in zip(tabs, lookups.items()):
         with tab:
             if step == "role_decision":  # its note and failure are shown next to the trace
-                render_exchanges(looked_up.exchanges, state.reveal_secrets())
+                render_exchanges(looked_up.exchanges, session().reveal_secrets)
             else:
                 render_step(looked_up)
 
@@ -132,12 +105,12 @@ def render_lookups(view: IdentityView) -> None:
 def render_role(view: IdentityView, result: StepResult) -> None:
     st.subheader(t("identity_page.role.heading"))
     _render_assumed(result)
-    trace = state.result("role_decision") if "role_decision" in view.lookups else None
+    trace = session().result("role_decision") if "role_decision" in view.lookups else None
     if trace is None:  # on AWS: the lab's explanation is the only one there is
-        _render_explanation(view, result)
+        _render_explanation(view)
         return
     lab_column, sandbox_column = st.columns(2)
     with lab_column:
-        _render_explanation(view, result)
+        _render_explanation(view)
     with sandbox_column:
         _render_trace(trace)

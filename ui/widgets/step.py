@@ -1,4 +1,5 @@
-"""A flow step's result: the error (if any) explained, the lessons, and the wire."""
+"""A flow step's result, as flows finished it: the error (if any) explained, the lessons, the
+sandbox's fidelity notes, and the wire."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from flows import fidelity
 from flows.docs_links import localize
 from flows.steps import Note, StepResult
-from ui import state
-from ui.exchange import render_exchanges
+from ui.state import session
+from ui.widgets.exchange import render_exchanges
 from ui.i18n import t
 
 
@@ -25,9 +25,10 @@ def doc_link(doc: str, lang: str) -> str:
 
 
 def render_note(note: Note) -> None:
-    body = note.text(state.lang())
+    lang = session().lang
+    body = note.text(lang)
     if note.doc:
-        body += f" — [{t('step.read_more')}]({doc_link(note.doc, state.lang())})"
+        body += f" — [{t('step.read_more')}]({doc_link(note.doc, lang)})"
     (st.warning if note.fidelity else st.info)(body, icon="🧪" if note.fidelity else "💡")
 
 
@@ -38,17 +39,19 @@ def render_failure(result: StepResult) -> None:
     status = f" (HTTP {failure.status})" if failure.status else ""
     st.error(t("step.failed", code=failure.code, status=status))
     st.code(failure.message, language="text")
-    meaning = failure.meaning(state.lang())
+    meaning = failure.meaning(session().lang)
     if meaning:
         st.caption(meaning)
 
 
+def render_notes(result: StepResult) -> None:
+    """The step's own notes, then how the sandbox differs from AWS here (if it does)."""
+    for note in [*result.notes, *result.fidelity_notes]:
+        render_note(note)
+
+
 def render_step(result: StepResult) -> None:
     render_failure(result)
-    for note in result.notes:
-        render_note(note)
-    if state.target().kind == "sandbox":
-        for note in fidelity.notes_for(result):
-            render_note(note)
+    render_notes(result)
     st.subheader(t("step.on_the_wire"))
-    render_exchanges(result.exchanges, state.reveal_secrets())
+    render_exchanges(result.exchanges, session().reveal_secrets)

@@ -8,11 +8,10 @@ import streamlit as st
 
 from flows.api_matrix import Broken, Cell
 from flows.breakit import applicable_breaks
-from flows.target import Target
-from ui import api_state
-from ui.api_cell import render_status, render_tabs
+from ui.controllers import api as controller
 from ui.i18n import t
-from ui.step import render_step
+from ui.views.api_cell import render_status, render_tabs
+from ui.widgets.step import render_step
 
 
 def _render_buttons(cell: Cell, on_break: Callable[[str], None]) -> None:
@@ -27,7 +26,7 @@ def _render_buttons(cell: Cell, on_break: Callable[[str], None]) -> None:
         column.button(t(f"api_page.break.{how}"), key=f"break-{how}", on_click=on_break, args=(how,))
 
 
-def _render_broken(broken: Broken, target: Target) -> None:
+def _render_broken(broken: Broken) -> None:
     st.markdown(f"**{t('api_page.break.done', how=t(f'api_page.break.{broken.how}'))}**")
     st.caption(t("api_page.break.changed"))
     st.code(f"- {broken.before}\n+ {broken.after}", language="diff")  # claims are wire text
@@ -35,15 +34,15 @@ def _render_broken(broken: Broken, target: Target) -> None:
     st.info(t(broken.explanation), icon="🔧")
     if broken.genuine is not None:
         st.info(t("api_page.break.genuine", outcome=broken.genuine.outcome), icon="⏰")
-    render_tabs(broken.cell, target)
+    render_tabs(broken.cell)
 
 
-def render_break_it(cell: Cell, target: Target, on_break: Callable[[str], None]) -> None:
+def render_break_it(cell: Cell, on_break: Callable[[str], None]) -> None:
     st.subheader(t("api_page.break.heading"))
     _render_buttons(cell, on_break)
-    machine = api_state.machine_result()
+    machine = controller.page().machine
     if machine is not None and not machine.ok:  # the other client's token could not be had
         render_step(machine)
-    broken = api_state.broken()
+    broken = controller.page().broken
     if broken is not None:
-        _render_broken(broken, target)
+        _render_broken(broken)

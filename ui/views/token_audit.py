@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from flows.audit import AuditInputError, audit_tokens, rows_to_csv, rows_to_dataframe, summarize
-from flows.jwks import JwksError, JwksSource
-from flows.jwt_verify import Expectations
-from ui import state
+from flows.audit import AuditInputError, rows_to_csv, rows_to_dataframe, summarize
+from flows.jwks import JwksError
+from ui.controllers import tokens as controller
 from ui.i18n import t
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -23,11 +22,9 @@ def render_audit_tab() -> None:
         st.error(t("audit.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)))
         return
     lines = upload.getvalue().decode("utf-8", errors="replace").splitlines()
-    target = state.target()
     try:
-        keys = JwksSource(target.jwks_location).keys_for()
         with st.spinner(t("audit.running", count=len(lines))):
-            rows = audit_tokens(lines, keys, Expectations(issuer=target.issuer))
+            rows = controller.audit(lines)
     except (AuditInputError, JwksError) as error:
         st.code(str(error), language="text")  # may quote the uploaded file: shown as text
         return

@@ -1,0 +1,1 @@
+"""Pieces that several pages share: request/response pairs, a step, token cards, diagrams."""
