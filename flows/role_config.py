@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from flows.errors import FlowsError
 from flows.roles import RoleExplanation
 from flows.steps import StepResult
 
@@ -16,7 +17,7 @@ MAPPING_TYPES = frozenset({"Token", "Rules"})
 RULE_FIELDS = ("Claim", "MatchType", "Value", "RoleARN")
 
 
-class PoolRolesError(ValueError):
+class PoolRolesError(FlowsError, ValueError):
     """A pasted configuration the lab can't read: `key` is the message, `reason` the detail."""
 
     def __init__(self, key: str, reason: str = "") -> None:
