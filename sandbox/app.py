@@ -28,13 +28,14 @@ from werkzeug.wrappers import Request, Response
 from sandbox import oauth2, role_decisions, user_pool_api, user_pool_tokens
 from sandbox.apigateway import ApiGatewayService
 from sandbox.basic_flow import BasicFlowIdentityPoolService
+from sandbox.errors import AwsError
 from sandbox.iam import IamRoles
 from sandbox.iam_authorizer import IamAuthorizer
 from sandbox.keys import KEYS
 from sandbox.query_wire import is_query_request
 from sandbox.role_sessions import RoleSessionStore
 from sandbox.sts import StsService
-from sandbox.wire import AwsError, amz_target, json_body, json_response
+from sandbox.wire import amz_target, json_body, json_response
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _WELL_KNOWN = re.compile(r"^/(?P<pool>[\w-]+_[0-9a-zA-Z]+)/\.well-known/(?P<doc>jwks\.json|openid-configuration)$")

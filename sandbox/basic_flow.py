@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from sandbox.apigateway import ACCOUNT_ID
+from sandbox.errors import AwsError, InvalidIdentityPoolConfigurationException, InvalidParameterException
 from sandbox.iam import IamRoles, trusts_web_identity, web_identity_context
 from sandbox.identity_pool import CheckedLogin, IdentityPool, IdentityPoolService
 from sandbox.openid_token import OpenIdTokens, user_pool_amr
 from sandbox.role_decisions import RoleDecisionLog, refusal_trace
 from sandbox.role_resolution import RoleDecision
-from sandbox.wire import AwsError
 
 CLASSIC_FLOW_DISABLED = "Basic (classic) flow is not enabled, please use enhanced flow."
 UNTRUSTED_ROLE = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
@@ -48,7 +48,7 @@ class BasicFlowIdentityPoolService(IdentityPoolService):
         pool = self._identity_pool_of(identity_id)
         if not pool.allow_classic_flow:
             # aws-facts.md §4.1: GetOpenIdToken on a pool with AllowClassicFlow false.
-            raise AwsError("InvalidParameterException", CLASSIC_FLOW_DISABLED)
+            raise InvalidParameterException(CLASSIC_FLOW_DISABLED)
         login = self._login_for_identity(pool, identity_id, body.get("Logins") or {})
         token = self.open_id_tokens.issue(identity_id, pool.identity_pool_id, amr_of(login), self.clock())
         return {"IdentityId": identity_id, "Token": token}
@@ -70,7 +70,7 @@ class BasicFlowIdentityPoolService(IdentityPoolService):
             untrusted = (f"The trust policy of {decision.role_arn} does not accept this identity pool's token, "
                          "so STS refuses to assume it.")
             self._refused(pool, login, UNTRUSTED_ROLE, decision.trace + (untrusted,))
-            raise AwsError("InvalidIdentityPoolConfigurationException", UNTRUSTED_ROLE)
+            raise InvalidIdentityPoolConfigurationException(UNTRUSTED_ROLE)
         self.decisions.decided(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", decision)
         return decision
 

@@ -19,10 +19,7 @@ from typing import Any
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
 
-from sandbox.wire import AwsError
-
-# The text community reports quote for a wrong sign-up code; UNCONFIRMED on an AWS page.
-WRONG_CODE = AwsError("CodeMismatchException", "Invalid verification code provided, please try again.")
+from sandbox.errors import WrongConfirmationCode
 
 
 @dataclass(frozen=True)
@@ -83,7 +80,7 @@ def use_sign_up_code(pool: CognitoIdpUserPool, username: str, code: str) -> None
     """Accept the code the user was sent, once; refuse any other."""
     expected = _codes(pool).get(username)
     if expected is None or not hmac.compare_digest(expected.encode(), str(code).encode()):
-        raise WRONG_CODE
+        raise WrongConfirmationCode()
     del _codes(pool)[username]
 
 

@@ -13,14 +13,14 @@ from typing import Any
 
 import jwt
 
+from sandbox.errors import AwsError, NotAuthorizedException
 from sandbox.keys import KEYS
-from sandbox.wire import AwsError
 
 _USER_POOL_PREFIX = "cognito-idp."
 
 
 def _not_authorized(message: str) -> AwsError:
-    return AwsError("NotAuthorizedException", message)
+    return NotAuthorizedException(message)
 
 
 def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -28,6 +28,7 @@ import jwt
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
 
 from sandbox import revocation, user_pool_tokens
+from sandbox.errors import SandboxError
 from sandbox.keys import KEYS
 
 CODE_LIFETIME = 5 * 60  # "single use and lasts 5 minutes" (aws-facts.md §3.1)
@@ -43,7 +44,7 @@ Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
-class OAuthError(Exception):
+class OAuthError(SandboxError):
     """An OAuth error answer: an `error` code of aws-facts.md §3 (RFC 6749 §4.1.2.1, §5.2).
 
     `redirect_uri` is set once the redirect URI is known to be registered: only then may the
@@ -57,7 +58,7 @@ class OAuthError(Exception):
     state: str | None = None
 
 
-class SignInRefused(Exception):
+class SignInRefused(SandboxError):
     """The sign-in page's answer to a bad username or password: Cognito's own message."""
 
 

@@ -20,12 +20,14 @@ from xml.etree import ElementTree
 
 from werkzeug.wrappers import Request, Response
 
+from sandbox.errors import SandboxError
+
 STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass
-class QueryError(Exception):
+class QueryError(SandboxError):
     code: str
     message: str
     status: int = 400

@@ -16,11 +16,8 @@ from typing import Any
 import jwt
 from moto.cognitoidp.models import CognitoIdpUserPool, CognitoIdpUserPoolClient
 
-from sandbox.wire import AwsError
-
-REVOKED_ACCESS_TOKEN = AwsError("NotAuthorizedException", "Access Token has been revoked")
-REVOKED_REFRESH_TOKEN = AwsError("NotAuthorizedException", "Refresh Token has been revoked")
-INVALID_REFRESH_TOKEN = AwsError("NotAuthorizedException", "Invalid Refresh Token.")
+from sandbox.errors import (InvalidRefreshToken, RevokedAccessToken, RevokedRefreshToken,
+                            UnsupportedTokenTypeException)
 
 
 def _revoked(pool: CognitoIdpUserPool) -> set[str]:
@@ -39,18 +36,18 @@ def unverified_claims(token: str) -> dict[str, Any]:
 
 def check_access_token(pool: CognitoIdpUserPool, access_token: str) -> None:
     if access_token in _revoked(pool):
-        raise REVOKED_ACCESS_TOKEN
+        raise RevokedAccessToken()
 
 
 def refresh_token_owner(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, refresh_token: str) -> str:
     """The username a refresh token was issued to, if this client may use it."""
     if refresh_token not in pool.refresh_tokens:
-        raise INVALID_REFRESH_TOKEN
+        raise InvalidRefreshToken()
     entry = pool.refresh_tokens[refresh_token]
     if entry is None:
-        raise REVOKED_REFRESH_TOKEN
+        raise RevokedRefreshToken()
     if entry[0] != client.id:
-        raise INVALID_REFRESH_TOKEN  # UNCONFIRMED: AWS's text for another client's token
+        raise InvalidRefreshToken()  # UNCONFIRMED: AWS's text for another client's token
     return entry[1]
 
 
@@ -69,7 +66,7 @@ def global_sign_out(pool: CognitoIdpUserPool, username: str) -> dict[str, Any]:
 def revoke_refresh_token(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str) -> dict[str, Any]:
     if token.count(".") == 2:
         # An access or ID token (a JWT). UNCONFIRMED text; the exception is in the API model.
-        raise AwsError("UnsupportedTokenTypeException", "Unsupported token type.")
+        raise UnsupportedTokenTypeException("Unsupported token type.")
     entry = pool.refresh_tokens.get(token)
     if entry is None or entry[0] != client.id:
         return {}

@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.role_resolution import DENIED, RoleDecision, resolve_authenticated_role
-from sandbox.wire import AwsError
+from sandbox.errors import AwsError, RoleMappingDenied
+from sandbox.role_resolution import RoleDecision, resolve_authenticated_role
 
 PATH_PREFIX = "/_sandbox/role-decisions/"
 FIDELITY = "Sandbox-only diagnostic: AWS does not expose how an identity pool chose a role."
@@ -40,7 +40,7 @@ def refusal_trace(roles: dict[str, str], mapping: dict[str, Any], claims: dict[s
                   custom_role_arn: str | None, refusal: AwsError) -> tuple[str, ...]:
     """The steps that led to a refusal. `role_resolution` raises without its trace; replaying
     the same mapping with AuthenticatedRole walks the same steps, so only the last one differs."""
-    if refusal.message != DENIED.message:
+    if not isinstance(refusal, RoleMappingDenied):
         return (f"Role mapping of type {mapping['Type']} applies.", f"Refused: {refusal.message}")
     replay = resolve_authenticated_role(roles, {**mapping, "AmbiguousRoleResolution": "AuthenticatedRole"},
                                         claims, custom_role_arn)

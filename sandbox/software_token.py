@@ -13,11 +13,9 @@ from typing import Any
 from moto.cognitoidp.models import CognitoIdpUser
 
 from sandbox import totp, user_pool_auth
-from sandbox.wire import AwsError
+from sandbox.errors import WrongFirstTotpCode
 
 _PENDING_SECRET = "lab_pending_totp_secret"
-# AWS's text for a wrong first code, as seen in SDK error reports; UNCONFIRMED on an AWS page.
-WRONG_FIRST_CODE = AwsError("CodeMismatchException", "Code mismatch and fail enable Software Token MFA")
 
 
 def associate(user: CognitoIdpUser) -> dict[str, Any]:
@@ -31,7 +29,7 @@ def verify(user: CognitoIdpUser, code: str) -> dict[str, Any]:
     """The first code proves the app holds the secret: from now on the secret is the user's."""
     secret = getattr(user, _PENDING_SECRET, None)
     if secret is None or not totp.matches(secret, code, user_pool_auth.clock()):
-        raise WRONG_FIRST_CODE
+        raise WrongFirstTotpCode()
     setattr(user, user_pool_auth.TOTP_SECRET, secret)
     delattr(user, _PENDING_SECRET)
     user.token_verified = True  # moto's flag: SetUserMFAPreference may now enable TOTP

@@ -23,7 +23,9 @@ from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoId
 from werkzeug.wrappers import Response
 
 from sandbox import confirmation_codes, revocation, software_token, user_pool_auth
-from sandbox.wire import AwsError
+from sandbox.errors import (IncorrectCredentials, InvalidParameterException, NotAuthorizedException,
+                            ResourceNotFoundException, UnauthorizedException, UserNotConfirmedException,
+                            UserNotFoundException, UsernameExistsException, WrongConfirmationCode)
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 # With no ExplicitAuthFlows, AWS enables exactly these (aws-facts.md §2.1).
@@ -35,7 +37,6 @@ _FLOW_SETTING = {
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
 }
-INCORRECT_CREDENTIALS = AwsError("NotAuthorizedException", "Incorrect username or password.")
 
 
 def find_client(client_id: str) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient] | None:
@@ -77,7 +78,7 @@ def _check_flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> None:
     settings = _FLOW_SETTING.get(flow)
     if settings and not set(settings) & set(enabled):
         # Exact text quoted from AWS by an emulator PR; UNCONFIRMED on an AWS page (§2.1).
-        raise AwsError("InvalidParameterException", f"{flow} flow not enabled for this client")
+        raise InvalidParameterException(f"{flow} flow not enabled for this client")
 
 
 def expected_secret_hash(client_secret: str, username: str, client_id: str) -> str:
@@ -91,9 +92,9 @@ def _check_secret_hash(client: CognitoIdpUserPoolClient, username: str, secret_h
     if not client.generate_secret:
         return
     if not secret_hash:
-        raise AwsError("NotAuthorizedException", f"Unable to verify secret hash for client {client.id}")
+        raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
     if not hmac.compare_digest(secret_hash, expected_secret_hash(client.secret, username, client.id)):
-        raise AwsError("NotAuthorizedException", f"SecretHash does not match for the client: {client.id}")
+        raise NotAuthorizedException(f"SecretHash does not match for the client: {client.id}")
 
 
 def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str,
@@ -103,11 +104,11 @@ def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, user
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
             if simulate_unknown:
                 return  # SRP answers a simulated challenge; the error comes with the proof (§2.2)
-            raise INCORRECT_CREDENTIALS
-        raise AwsError("UserNotFoundException", "User does not exist.")
+            raise IncorrectCredentials()
+        raise UserNotFoundException("User does not exist.")
     if user.status is UserStatus.UNCONFIRMED:
         # AWS reports this even when the password is wrong (aws-facts.md §2.6).
-        raise AwsError("UserNotConfirmedException", "User is not confirmed.")
+        raise UserNotConfirmedException("User is not confirmed.")
 
 
 # --- the operations the sandbox answers itself, on moto's model ---------------------------------
@@ -127,7 +128,7 @@ def _known_client(body: dict[str, Any]) -> tuple[CognitoIdpUserPool, CognitoIdpU
     client_id = str(body.get("ClientId", ""))
     found = find_client(client_id)
     if found is None:
-        raise AwsError("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
+        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
     return found
 
 
@@ -172,10 +173,8 @@ def _sign_up(body: dict[str, Any]) -> dict[str, Any]:
     try:
         user, _ = user_pool_auth.call_moto(pool.backend.sign_up, client.id, username,
                                            str(body.get("Password", "")), body.get("UserAttributes") or [])
-    except AwsError as error:
-        if error.type == "UsernameExistsException":  # moto puts the username in the message
-            raise AwsError(error.type, "User already exists") from error
-        raise
+    except UsernameExistsException as error:  # moto puts the username in the message
+        raise UsernameExistsException("User already exists") from error
     answer: dict[str, Any] = {"UserConfirmed": user.status == UserStatus.CONFIRMED, "UserSub": user.id}
     delivery = confirmation_codes.sign_up_delivery(pool, user)
     if delivery:
@@ -191,12 +190,12 @@ def _confirm_sign_up(body: dict[str, Any]) -> dict[str, Any]:
     user: CognitoIdpUser | None = pool._get_user(username)
     if user is None:
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
-            raise confirmation_codes.WRONG_CODE  # UNCONFIRMED: what AWS answers here
-        raise AwsError("UserNotFoundException", "Username/client id combination not found.")
+            raise WrongConfirmationCode()  # UNCONFIRMED: what AWS answers here
+        raise UserNotFoundException("Username/client id combination not found.")
     if user.status != UserStatus.UNCONFIRMED:
         # UNCONFIRMED text, as SDK error reports quote it.
         status = UserStatus(user.status).value
-        raise AwsError("NotAuthorizedException", f"User cannot be confirmed. Current status is {status}")
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {status}")
     confirmation_codes.use_sign_up_code(pool, user.username, str(body.get("ConfirmationCode", "")))
     user.status = UserStatus.CONFIRMED
     return {}
@@ -212,9 +211,9 @@ def _check_client_secret(client: CognitoIdpUserPoolClient, given: Any) -> None:
         return
     if not given:
         message = f"Client {client.id} is configured for secret but secret was not received"  # §2.4
-        raise AwsError("NotAuthorizedException", message)
+        raise NotAuthorizedException(message)
     if not hmac.compare_digest(str(given).encode(), client.secret.encode()):
-        raise AwsError("UnauthorizedException", "Invalid client secret")  # UNCONFIRMED text
+        raise UnauthorizedException("Invalid client secret")  # UNCONFIRMED text
 
 
 def _revoke_token(body: dict[str, Any]) -> dict[str, Any]:

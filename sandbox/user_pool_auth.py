@@ -31,7 +31,8 @@ from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoId
 from moto.core.exceptions import JsonRESTError
 
 from sandbox import srp, totp
-from sandbox.wire import AwsError
+from sandbox.errors import (ChallengeSessionExpired, IncorrectCredentials, InvalidChallengeSession,
+                            InvalidParameterException, UserDisabled, WrongTotpCode, from_moto)
 
 Clock = Callable[[], float]
 clock: Clock = time.time  # tests move it forward to expire sessions
@@ -39,11 +40,6 @@ SESSION_SECONDS = 3 * 60  # AuthSessionValidity default: 3 minutes (aws-facts.md
 # How far a PASSWORD_VERIFIER TIMESTAMP may be from the server's clock. AWS says "within a few
 # seconds" of the challenge without a number; 5 minutes is a guess (UNCONFIRMED).
 TIMESTAMP_SKEW_SECONDS = 5 * 60
-INCORRECT_CREDENTIALS = AwsError("NotAuthorizedException", "Incorrect username or password.")
-SESSION_EXPIRED = AwsError("NotAuthorizedException", "Invalid session for the user, session is expired.")
-# Unknown or foreign session: UNCONFIRMED text (real clients only quote the expired one).
-INVALID_SESSION = AwsError("NotAuthorizedException", "Invalid session for the user.")
-WRONG_TOTP_CODE = AwsError("CodeMismatchException", "Invalid code received for user")
 TOTP_SECRET = "lab_totp_secret"  # attribute of a moto user: the secret of a verified authenticator
 
 
@@ -77,10 +73,10 @@ def _pending_challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClien
                        name: str) -> PendingChallenge:
     challenge = _pending(pool).get(key)
     if challenge is None or challenge.client_id != client.id or challenge.name != name:
-        raise INVALID_SESSION
+        raise InvalidChallengeSession()
     if clock() - challenge.issued_at > SESSION_SECONDS:
         _pending(pool).pop(key, None)
-        raise SESSION_EXPIRED
+        raise ChallengeSessionExpired()
     return challenge
 
 
@@ -138,9 +134,9 @@ def after_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, u
 def _enabled_user(pool: CognitoIdpUserPool, username: str | None) -> CognitoIdpUser:
     user = pool._get_user(username) if username else None
     if user is None:
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     if not user.enabled:
-        raise AwsError("NotAuthorizedException", "User is disabled.")
+        raise UserDisabled()
     return user
 
 
@@ -161,7 +157,7 @@ def _password_auth(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
     user = _enabled_user(pool, parameters.get("USERNAME"))
     given = str(parameters.get("PASSWORD") or "")
     if not hmac.compare_digest(given.encode(), (user.password or "").encode()):
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     return after_password(pool, client, user)
 
 
@@ -195,7 +191,7 @@ def _client_public(parameters: dict[str, str]) -> int:
         value = 0
     if not srp.acceptable_client_public(value):
         # UNCONFIRMED text: AWS's answer to a missing or degenerate SRP_A was not found.
-        raise AwsError("InvalidParameterException", "Missing required parameter SRP_A" if not text else "Invalid SRP_A")
+        raise InvalidParameterException("Missing required parameter SRP_A" if not text else "Invalid SRP_A")
     return value
 
 
@@ -205,7 +201,7 @@ def _start_srp(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
     username = str(parameters.get("USERNAME") or "")
     user = pool._get_user(username)
     if user is not None and not user.enabled:
-        raise AwsError("NotAuthorizedException", "User is disabled.")
+        raise UserDisabled()
     # An unknown user gets a simulated challenge; the error comes at RespondToAuthChallenge (§2.2).
     verifier = _verifier(pool, user) if user else srp.decoy_verifier(_decoy_key(pool), _pool_name(pool), username)
     session = srp.start(verifier, client_public)
@@ -236,14 +232,14 @@ def respond_to_auth_challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPo
 def required(responses: dict[str, str], name: str) -> str:
     value = responses.get(name)
     if not value:
-        raise AwsError("InvalidParameterException", f"Missing required parameter {name}")
+        raise InvalidParameterException(f"Missing required parameter {name}")
     return str(value)
 
 
 def _same_user(pool: CognitoIdpUserPool, challenge: PendingChallenge, responses: dict[str, str]) -> None:
     named = pool._get_user(required(responses, "USERNAME"))
     if challenge.username is not None and (named is None or named.username != challenge.username):
-        raise INVALID_SESSION  # UNCONFIRMED: AWS's text for a USERNAME that isn't the session's
+        raise InvalidChallengeSession()  # UNCONFIRMED: AWS's text for a USERNAME that isn't the session's
 
 
 def _verify_password_claim(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
@@ -255,7 +251,7 @@ def _verify_password_claim(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolC
     claimed = required(responses, "PASSWORD_CLAIM_SIGNATURE")
     _same_user(pool, challenge, responses)
     if not _proof_holds(pool, challenge, secret_block, timestamp, claimed):
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     return after_password(pool, client, _enabled_user(pool, challenge.username))
 
 
@@ -294,7 +290,7 @@ def _check_required_attributes(pool: CognitoIdpUserPool, user: CognitoIdpUser, g
     if missing:
         # UNCONFIRMED text, as community reports quote it.
         name = missing[0].removeprefix("userAttributes.")
-        raise AwsError("InvalidParameterException", f"Invalid attributes given, {name} is missing")
+        raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
 
 
 def _check_authenticator_code(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, session: str,
@@ -304,7 +300,7 @@ def _check_authenticator_code(pool: CognitoIdpUserPool, client: CognitoIdpUserPo
     code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")
     user = _enabled_user(pool, challenge.username)
     if not totp.matches(getattr(user, TOTP_SECRET), code, clock()):
-        raise WRONG_TOTP_CODE  # the session stays: the user may type the code again
+        raise WrongTotpCode()  # the session stays: the user may type the code again
     _pending(pool).pop(session, None)
     return {"ChallengeParameters": {}, "AuthenticationResult": issue_tokens(pool, client.id, user.username)}
 
@@ -314,4 +310,4 @@ def call_moto(call: Callable[..., Any], *args: Any) -> Any:
     try:
         return call(*args)
     except JsonRESTError as error:
-        raise AwsError(error.error_type, error.message) from error
+        raise from_moto(error.error_type, error.message) from error
