@@ -13,7 +13,7 @@ from typing import Any
 
 import jwt
 
-from sandbox.keys import KEYS
+from sandbox.user_pool_state import USER_POOLS
 
 UNAUTHORIZED = {"message": "Unauthorized"}
 EXPIRED = {"message": "The incoming token has expired"}  # aws-facts.md §5.1
@@ -44,7 +44,7 @@ def bearer_token(header_value: str | None) -> str:
 
 def _verified_claims(token: str, user_pool_id: str) -> dict[str, Any] | None:
     """Claims if the signature is good under the pool's keys; expiry is checked separately."""
-    pool_keys = KEYS.find(user_pool_id)
+    pool_keys = USER_POOLS.keys(user_pool_id)
     try:
         header = jwt.get_unverified_header(token)
         public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None

@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 
 from sandbox.errors import AwsError, NotAuthorizedException
-from sandbox.keys import KEYS
+from sandbox.user_pool_state import USER_POOLS
 
 _USER_POOL_PREFIX = "cognito-idp."
 
@@ -31,7 +31,7 @@ def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _check_signature(token: str, header: dict[str, Any], user_pool_id: str) -> None:
-    pool_keys = KEYS.find(user_pool_id)
+    pool_keys = USER_POOLS.keys(user_pool_id)
     public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None
     if public_key is None or header.get("alg") != "RS256":
         raise _not_authorized("Invalid login token. Couldn't verify signed token.")
