@@ -50,12 +50,12 @@ class SandboxApp:
         self.region = region
         self.user_pools = USER_POOLS  # what the sandbox adds to moto's pools: as process-wide as moto
         self.user_pools.clock = clock
-        self.credentials = RoleSessionStore()
+        self.credentials = RoleSessionStore(clock=clock)
         self.iam = IamRoles()
         self.identity_pools = BasicFlowIdentityPoolService(region, self.credentials, iam=self.iam, clock=clock)
         self.sts = StsService(self.credentials, self.iam, self.identity_pools.open_id_tokens, clock=clock)
         self.apis = ApiGatewayService(region, iam_authorizer=IamAuthorizer(
-            self.credentials, self.iam, self.identity_pools.authentication_provider, clock=clock))
+            self.credentials, self.iam, self.identity_pools.authentication_provider, clock=clock), clock=clock)
         self.oauth2 = oauth2.OAuth2Domain(clock)
         self._moto_user_pools: moto_adapter.WsgiApp = moto_adapter.user_pool_api_app()
 

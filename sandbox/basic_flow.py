@@ -9,9 +9,8 @@ service leaves out:
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sandbox.apigateway import ACCOUNT_ID
 from sandbox.errors import AwsError, InvalidIdentityPoolConfigurationException, InvalidParameterException
@@ -36,7 +35,6 @@ def _mapping_key(login: CheckedLogin | None) -> str | None:
 @dataclass
 class BasicFlowIdentityPoolService(IdentityPoolService):
     iam: IamRoles | None = None
-    clock: Callable[[], float] = time.time
     decisions: RoleDecisionLog = field(default_factory=RoleDecisionLog)
     open_id_tokens: OpenIdTokens = field(init=False)
 
@@ -71,11 +69,13 @@ class BasicFlowIdentityPoolService(IdentityPoolService):
                          "so STS refuses to assume it.")
             self._refused(pool, login, UNTRUSTED_ROLE, decision.trace + (untrusted,))
             raise InvalidIdentityPoolConfigurationException(UNTRUSTED_ROLE)
-        self.decisions.decided(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", decision)
+        self.decisions.decided(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", decision,
+                               self.clock())
         return decision
 
     def _refused(self, pool: IdentityPool, login: CheckedLogin | None, message: str, trace: tuple[str, ...]) -> None:
-        self.decisions.refused(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", message, trace)
+        self.decisions.refused(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", message, trace,
+                               self.clock())
 
     def _trusted(self, pool: IdentityPool, login: CheckedLogin | None, role_arn: str) -> bool:
         role = self.iam.find(role_arn) if self.iam else None

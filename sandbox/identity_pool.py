@@ -8,6 +8,7 @@ Model (pools, identities) here; the HTTP layer is `sandbox.app`.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -58,6 +59,7 @@ class IdentityPoolService:
     credentials: CredentialStore
     pools: dict[str, IdentityPool] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time  # login tokens' exp is checked against it
 
     def handle(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(self, f"op_{operation}", None)
@@ -111,7 +113,7 @@ class IdentityPoolService:
                 raise NotAuthorizedException("Unauthenticated access is not supported for this identity pool.")
             return None
         provider_name, token = next(iter(logins.items()))
-        claims = check_user_pool_login(provider_name, token, pool.client_ids(provider_name))
+        claims = check_user_pool_login(provider_name, token, pool.client_ids(provider_name), self.clock())
         return CheckedLogin(provider_name, claims["aud"], claims)
 
     def op_GetId(self, body: dict[str, Any]) -> dict[str, Any]:

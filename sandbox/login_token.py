@@ -8,7 +8,6 @@ The sandbox checks with its own code, not the lab's verifier: it plays AWS.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import jwt
@@ -42,7 +41,7 @@ def _check_signature(token: str, header: dict[str, Any], user_pool_id: str) -> N
         raise _not_authorized("Invalid login token. Couldn't verify signed token.") from error
 
 
-def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: set[str]) -> dict[str, Any]:
+def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: set[str], now: float) -> dict[str, Any]:
     """Return the token's claims if the pool accepts it under this Logins key, else raise."""
     header, claims = _unverified(token)
     if not str(claims.get("iss", "")).startswith("https://" + _USER_POOL_PREFIX):
@@ -51,9 +50,8 @@ def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: se
         # The key has no scheme; a typo, a wrong region or an https:// prefix all land here.
         raise _not_authorized("Invalid login token. Issuer doesn't match providerName")
     _check_signature(token, header, provider_name.rsplit("/", 1)[-1])
-    now = int(time.time())
-    if int(claims.get("exp", 0)) <= now:
-        raise _not_authorized(f"Invalid login token. Token expired: {now} >= {claims.get('exp')}")
+    if int(claims.get("exp", 0)) <= int(now):
+        raise _not_authorized(f"Invalid login token. Token expired: {int(now)} >= {claims.get('exp')}")
     if "aud" not in claims:
         # An access token has client_id, not aud: the pool wants the ID token.
         raise _not_authorized("Invalid login token. Missing a required claim: aud")

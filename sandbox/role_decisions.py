@@ -10,7 +10,6 @@ next to the lab's prediction, under a fidelity note. It is not an AWS API and ne
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,13 +58,13 @@ class RoleDecisionLog:
             self._last[(decision.identity_pool_id, subject)] = decision
 
     def decided(self, identity_pool_id: str, mapping_key: str | None, subject: str,
-                decision: RoleDecision) -> None:
+                decision: RoleDecision, now: float) -> None:
         self.record(subject, RecordedDecision(identity_pool_id, mapping_key, decision.role_arn, None,
-                                              decision.trace, time.time()))
+                                              decision.trace, now))
 
     def refused(self, identity_pool_id: str, mapping_key: str | None, subject: str,
-                refusal: str, trace: tuple[str, ...]) -> None:
-        self.record(subject, RecordedDecision(identity_pool_id, mapping_key, None, refusal, trace, time.time()))
+                refusal: str, trace: tuple[str, ...], now: float) -> None:
+        self.record(subject, RecordedDecision(identity_pool_id, mapping_key, None, refusal, trace, now))
 
     def last(self, identity_pool_id: str, subject: str) -> RecordedDecision | None:
         with self._lock:

@@ -5,10 +5,12 @@ a pool's state goes when its topology is released."""
 from __future__ import annotations
 
 import ast
+import time
 from pathlib import Path
 from typing import Any
 
 from sandbox import moto_adapter
+from sandbox.app import SandboxApp
 from sandbox.topology import release, seed
 from sandbox.user_pool_state import USER_POOLS
 from tests.sandbox.helpers import sign_in
@@ -56,3 +58,19 @@ def test_a_pools_state_goes_with_its_topology(sandbox_server):
     assert USER_POOLS.find(seeded["user_pool_id"]) is not None
     release(sandbox_server, seeded)
     assert USER_POOLS.find(seeded["user_pool_id"]) is None
+
+
+def test_one_clock_is_injected_into_every_service():
+    # Every expiry the sandbox checks (challenge sessions, codes, tokens, credentials, signatures)
+    # reads the clock given to SandboxApp, so a test can move time for all of them at once.
+    def frozen() -> float:
+        return 1_700_000_000.0
+
+    app = SandboxApp(clock=frozen)
+    try:
+        clocks = {"user pools": app.user_pools.clock, "identity pools": app.identity_pools.clock,
+                  "credentials": app.credentials.clock, "sts": app.sts.clock, "api gateway": app.apis.clock,
+                  "aws_iam": app.apis.iam_authorizer.clock, "oauth2": app.oauth2.store.clock}
+        assert {name: clock is frozen for name, clock in clocks.items()} == dict.fromkeys(clocks, True)
+    finally:
+        USER_POOLS.clock = time.time  # the registry is process-wide, as moto's pools are
