@@ -12,7 +12,12 @@ plays its AWS counterpart.
   (`sandbox.user_pool_tokens.expired_copy`; on AWS one waits for exp);
 - `/_sandbox/role-decisions/<identity id>`: SANDBOX-ONLY, why the pool chose a role
   (`sandbox.role_decisions`; AWS has no such endpoint);
+- `/_sandbox/messages/<user pool id>`: SANDBOX-ONLY, the codes a pool "sent" (`sandbox.confirmation_codes`);
 - `/execute-api/<api id>/...`: `sandbox.apigateway`.
+
+This module is the HTTP layer: the services below it take and return plain data, and what
+the sandbox adds to moto's user pools lives in `sandbox.user_pool_state`, reached through
+`sandbox.moto_adapter` for moto's part.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox import moto_adapter, oauth2, role_decisions, user_pool_api, user_pool_tokens
+from sandbox import confirmation_codes, moto_adapter, oauth2, role_decisions, user_pool_api, user_pool_tokens
 from sandbox.apigateway import ApiGatewayService
 from sandbox.basic_flow import BasicFlowIdentityPoolService
 from sandbox.errors import AwsError
@@ -90,8 +95,8 @@ class SandboxApp:
             return self._well_known(match["pool"], match["doc"], request)
         if match := _EXECUTE_API.match(request.path):
             return self.apis.handle(request, match["api"], match["rest"] or "")
-        if request.path.startswith(user_pool_api.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
-            return user_pool_api.sent_messages(request.path)
+        if request.path.startswith(confirmation_codes.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
+            return self._sent_messages(request.path.removeprefix(confirmation_codes.MESSAGES_PATH).strip("/"))
         return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
 
     def _expired_copy(self, request: Request) -> Response:
@@ -101,6 +106,14 @@ class SandboxApp:
         if expired is None:
             return Response(json.dumps({"message": "Not a token of this user pool"}), status=400, content_type="application/json")
         return Response(json.dumps({"token": expired}), content_type="application/json")
+
+    def _sent_messages(self, user_pool_id: str) -> Response:
+        """`GET /_sandbox/messages/<user pool id>`: what the pool "sent" (sandbox-only endpoint)."""
+        pool = moto_adapter.find_pool(user_pool_id)
+        if pool is None:
+            return Response(json.dumps({"message": "User pool does not exist"}), status=404, content_type="application/json")
+        body = {"UserPoolId": pool.id, "Messages": confirmation_codes.sent_messages(pool)}
+        return Response(json.dumps(body), content_type="application/json")
 
     def _role_decision(self, identity_id: str) -> Response:
         try:

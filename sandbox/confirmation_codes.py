@@ -20,6 +20,8 @@ from sandbox.errors import WrongConfirmationCode
 from sandbox.moto_adapter import MotoUser, MotoUserPool
 from sandbox.user_pool_state import USER_POOLS, SentMessage
 
+MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): the outbox, per pool
+
 
 def _outbox(pool: MotoUserPool) -> list[SentMessage]:
     return USER_POOLS.of(pool.id).outbox

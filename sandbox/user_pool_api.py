@@ -16,10 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Any
-
-from werkzeug.wrappers import Response
 
 from sandbox import confirmation_codes, revocation, software_token, user_pool_auth
 from sandbox import moto_adapter as moto
@@ -99,7 +96,6 @@ def _check_user(pool: MotoUserPool, client: MotoClient, username: str,
 
 # --- the operations the sandbox answers itself, on moto's model ---------------------------------
 
-MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): see confirmation_codes
 
 
 def handle(operation: str, body: dict[str, Any]) -> dict[str, Any] | None:
@@ -232,12 +228,3 @@ _ANSWERED_HERE = {
     "VerifySoftwareToken": _verify_software_token,
 }
 
-
-def sent_messages(path: str) -> Response:
-    """`GET /_sandbox/messages/<user pool id>`: what the pool "sent" (sandbox-only endpoint)."""
-    pool = find_pool(path.removeprefix(MESSAGES_PATH).strip("/"))
-    if pool is None:
-        body: dict[str, Any] = {"message": "User pool does not exist"}
-        return Response(json.dumps(body), status=404, content_type="application/json")
-    body = {"UserPoolId": pool.id, "Messages": confirmation_codes.sent_messages(pool)}
-    return Response(json.dumps(body), content_type="application/json")
