@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 import jwt
 
@@ -44,6 +44,11 @@ INVALID_TOKEN = ("Access token is expired, disabled, or deleted, or the user has
 Clock = Callable[[], float]
 
 
+OAuthErrorCode = Literal["invalid_client", "invalid_grant", "invalid_request", "invalid_scope", "invalid_token",
+                         "redirect_mismatch", "unauthorized_client", "unsupported_grant_type",
+                         "unsupported_token_type"]
+
+
 @dataclass(frozen=True)
 class OAuthError(SandboxError):
     """An OAuth error answer: an `error` code of aws-facts.md §3 (RFC 6749 §4.1.2.1, §5.2).
@@ -52,7 +57,7 @@ class OAuthError(SandboxError):
     error travel back to the app; otherwise the domain shows its own error page.
     """
 
-    error: str
+    error: OAuthErrorCode
     description: str = ""
     status: int = 400
     redirect_uri: str | None = None
