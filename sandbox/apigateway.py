@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from werkzeug.wrappers import Request, Response
 
@@ -58,6 +58,7 @@ class ApiGatewayService:
     apis: dict[str, Api] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     iam_authorizer: IamAuthorizer | None = None  # AWS_IAM routes; set by sandbox.app
+    clock: Callable[[], float] = time.time  # the authorizers' "now", for exp
 
     def add(self, api: Api) -> None:
         with self._lock:
@@ -83,9 +84,11 @@ class ApiGatewayService:
     def _authorize(self, api: Api, route: Route, request: Request) -> Decision:
         header = request.headers.get("Authorization")
         if route.auth == "COGNITO_USER_POOLS":
-            return authorizers.cognito_user_pools(header, api.user_pool_id, api.issuer, list(route.scopes))
+            return authorizers.cognito_user_pools(header, api.user_pool_id, api.issuer, list(route.scopes),
+                                                  self.clock())
         if route.auth == "JWT":
-            return authorizers.jwt_authorizer(header, api.user_pool_id, api.issuer, api.audience, list(route.scopes))
+            return authorizers.jwt_authorizer(header, api.user_pool_id, api.issuer, api.audience, list(route.scopes),
+                                              self.clock())
         if route.auth == "NONE":
             return Decision(allowed=True, reasons=["The route is public: no authorizer."])
         if route.auth == "AWS_IAM" and self.iam_authorizer is not None:

@@ -12,7 +12,12 @@ plays its AWS counterpart.
   (`sandbox.user_pool_tokens.expired_copy`; on AWS one waits for exp);
 - `/_sandbox/role-decisions/<identity id>`: SANDBOX-ONLY, why the pool chose a role
   (`sandbox.role_decisions`; AWS has no such endpoint);
+- `/_sandbox/messages/<user pool id>`: SANDBOX-ONLY, the codes a pool "sent" (`sandbox.confirmation_codes`);
 - `/execute-api/<api id>/...`: `sandbox.apigateway`.
+
+This module is the HTTP layer: the services below it take and return plain data, and what
+the sandbox adds to moto's user pools lives in `sandbox.user_pool_state`, reached through
+`sandbox.moto_adapter` for moto's part.
 """
 
 from __future__ import annotations
@@ -20,23 +25,23 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from typing import Any, Callable, Iterable
 
-from moto.moto_server.werkzeug_app import create_backend_app
 from werkzeug.wrappers import Request, Response
 
-from sandbox import oauth2, role_decisions, user_pool_api, user_pool_tokens
+from sandbox import confirmation_codes, moto_adapter, oauth2, role_decisions, user_pool_api, user_pool_tokens
 from sandbox.apigateway import ApiGatewayService
 from sandbox.basic_flow import BasicFlowIdentityPoolService
+from sandbox.errors import AwsError
 from sandbox.iam import IamRoles
 from sandbox.iam_authorizer import IamAuthorizer
-from sandbox.keys import KEYS
 from sandbox.query_wire import is_query_request
 from sandbox.role_sessions import RoleSessionStore
 from sandbox.sts import StsService
-from sandbox.wire import AwsError, amz_target, json_body, json_response
+from sandbox.user_pool_state import USER_POOLS, Clock
+from sandbox.wire import amz_target, json_body, json_response
 
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _WELL_KNOWN = re.compile(r"^/(?P<pool>[\w-]+_[0-9a-zA-Z]+)/\.well-known/(?P<doc>jwks\.json|openid-configuration)$")
 _EXECUTE_API = re.compile(r"^/execute-api/(?P<api>[a-z0-9]+)(?:/(?P<rest>.*))?$")
 
@@ -44,17 +49,20 @@ _EXECUTE_API = re.compile(r"^/execute-api/(?P<api>[a-z0-9]+)(?:/(?P<rest>.*))?$"
 class SandboxApp:
     """Every service of the sandbox, behind one WSGI callable."""
 
-    def __init__(self, region: str = "us-east-1") -> None:
+    def __init__(self, region: str = "us-east-1", clock: Clock = time.time) -> None:
+        """`clock` is the one clock every service reads (tests may move a service's on)."""
         user_pool_tokens.install()
         self.region = region
-        self.credentials = RoleSessionStore()
+        self.user_pools = USER_POOLS  # what the sandbox adds to moto's pools: as process-wide as moto
+        self.user_pools.clock = clock
+        self.credentials = RoleSessionStore(clock=clock)
         self.iam = IamRoles()
-        self.identity_pools = BasicFlowIdentityPoolService(region, self.credentials, iam=self.iam)
-        self.sts = StsService(self.credentials, self.iam, self.identity_pools.open_id_tokens)
+        self.identity_pools = BasicFlowIdentityPoolService(region, self.credentials, iam=self.iam, clock=clock)
+        self.sts = StsService(self.credentials, self.iam, self.identity_pools.open_id_tokens, clock=clock)
         self.apis = ApiGatewayService(region, iam_authorizer=IamAuthorizer(
-            self.credentials, self.iam, self.identity_pools.authentication_provider))
-        self.oauth2 = oauth2.OAuth2Domain()
-        self._moto_user_pools: WsgiApp = create_backend_app("cognito-idp")
+            self.credentials, self.iam, self.identity_pools.authentication_provider, clock=clock), clock=clock)
+        self.oauth2 = oauth2.OAuth2Domain(clock)
+        self._moto_user_pools: moto_adapter.WsgiApp = moto_adapter.user_pool_api_app()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         body = _read_body(environ)
@@ -87,8 +95,8 @@ class SandboxApp:
             return self._well_known(match["pool"], match["doc"], request)
         if match := _EXECUTE_API.match(request.path):
             return self.apis.handle(request, match["api"], match["rest"] or "")
-        if request.path.startswith(user_pool_api.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
-            return user_pool_api.sent_messages(request.path)
+        if request.path.startswith(confirmation_codes.MESSAGES_PATH):  # sandbox-only: the codes it "sent"
+            return self._sent_messages(request.path.removeprefix(confirmation_codes.MESSAGES_PATH).strip("/"))
         return Response(json.dumps({"message": "Not Found"}), status=404, content_type="application/json")
 
     def _expired_copy(self, request: Request) -> Response:
@@ -98,6 +106,14 @@ class SandboxApp:
         if expired is None:
             return Response(json.dumps({"message": "Not a token of this user pool"}), status=400, content_type="application/json")
         return Response(json.dumps({"token": expired}), content_type="application/json")
+
+    def _sent_messages(self, user_pool_id: str) -> Response:
+        """`GET /_sandbox/messages/<user pool id>`: what the pool "sent" (sandbox-only endpoint)."""
+        pool = moto_adapter.find_pool(user_pool_id)
+        if pool is None:
+            return Response(json.dumps({"message": "User pool does not exist"}), status=404, content_type="application/json")
+        body = {"UserPoolId": pool.id, "Messages": confirmation_codes.sent_messages(pool)}
+        return Response(json.dumps(body), content_type="application/json")
 
     def _role_decision(self, identity_id: str) -> Response:
         try:
@@ -116,11 +132,11 @@ class SandboxApp:
         return None if answer is None else json_response(answer)
 
     def _well_known(self, user_pool_id: str, document: str, request: Request) -> Response:
-        pool = user_pool_api.find_pool(user_pool_id)
+        pool = moto_adapter.find_pool(user_pool_id)
         if pool is None:
             return Response(json.dumps({"message": "User pool does not exist"}), status=404, content_type="application/json")
         if document == "jwks.json":
-            return Response(json.dumps(KEYS.for_pool(user_pool_id).jwks()), content_type="application/json")
+            return Response(json.dumps(self.user_pools.of(user_pool_id).keys.jwks()), content_type="application/json")
         return Response(json.dumps(self._openid_configuration(pool, request)), content_type="application/json")
 
     def _openid_configuration(self, pool: Any, request: Request) -> dict[str, Any]:

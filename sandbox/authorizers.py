@@ -7,13 +7,12 @@ lab's verifier: it plays AWS.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
 
-from sandbox.keys import KEYS
+from sandbox.user_pool_state import USER_POOLS
 
 UNAUTHORIZED = {"message": "Unauthorized"}
 EXPIRED = {"message": "The incoming token has expired"}  # aws-facts.md §5.1
@@ -44,7 +43,7 @@ def bearer_token(header_value: str | None) -> str:
 
 def _verified_claims(token: str, user_pool_id: str) -> dict[str, Any] | None:
     """Claims if the signature is good under the pool's keys; expiry is checked separately."""
-    pool_keys = KEYS.find(user_pool_id)
+    pool_keys = USER_POOLS.keys(user_pool_id)
     try:
         header = jwt.get_unverified_header(token)
         public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None
@@ -57,7 +56,7 @@ def _verified_claims(token: str, user_pool_id: str) -> dict[str, Any] | None:
 
 
 def cognito_user_pools(header_value: str | None, user_pool_id: str, issuer: str,
-                       method_scopes: list[str]) -> Decision:
+                       method_scopes: list[str], now: float) -> Decision:
     """REST API authorizer of type COGNITO_USER_POOLS (aws-facts.md §5.1, §6)."""
     decision = Decision(allowed=True)
     token = bearer_token(header_value)
@@ -67,7 +66,7 @@ def cognito_user_pools(header_value: str | None, user_pool_id: str, issuer: str,
     if claims is None or claims.get("iss") != issuer:
         return decision.deny(401, UNAUTHORIZED, "The token is not signed by this user pool's keys.")
     decision.reasons.append("Signature verified with the user pool's JWKS.")
-    if int(claims.get("exp", 0)) <= time.time():
+    if int(claims.get("exp", 0)) <= now:
         return decision.deny(401, EXPIRED, "The token's exp is in the past.")
     decision.reasons.append("The token has not expired.")
     if not method_scopes:
@@ -101,7 +100,7 @@ def _invalid_token(description: str) -> dict[str, str]:
 
 
 def jwt_authorizer(header_value: str | None, user_pool_id: str, issuer: str, audience: list[str],
-                   route_scopes: list[str]) -> Decision:
+                   route_scopes: list[str], now: float) -> Decision:
     """HTTP API authorizer of type JWT (aws-facts.md §5.2)."""
     decision = Decision(allowed=True)
     token = bearer_token(header_value)
@@ -110,7 +109,7 @@ def jwt_authorizer(header_value: str | None, user_pool_id: str, issuer: str, aud
     claims = _verified_claims(token, user_pool_id)
     if claims is None or claims.get("iss") != issuer:
         return decision.deny(401, UNAUTHORIZED, "Signature or issuer does not match.", **_invalid_token("the token has an invalid signature"))
-    if int(claims.get("exp", 0)) <= time.time():
+    if int(claims.get("exp", 0)) <= now:
         return decision.deny(401, UNAUTHORIZED, "The token's exp is in the past.", **_invalid_token("the token has expired"))
     # aud is evaluated when present; client_id only when aud is absent.
     audience_claim = claims["aud"] if "aud" in claims else claims.get("client_id")

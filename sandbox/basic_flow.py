@@ -9,17 +9,16 @@ service leaves out:
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from sandbox.apigateway import ACCOUNT_ID
+from sandbox.errors import AwsError, InvalidIdentityPoolConfigurationException, InvalidParameterException
 from sandbox.iam import IamRoles, trusts_web_identity, web_identity_context
 from sandbox.identity_pool import CheckedLogin, IdentityPool, IdentityPoolService
 from sandbox.openid_token import OpenIdTokens, user_pool_amr
 from sandbox.role_decisions import RoleDecisionLog, refusal_trace
 from sandbox.role_resolution import RoleDecision
-from sandbox.wire import AwsError
 
 CLASSIC_FLOW_DISABLED = "Basic (classic) flow is not enabled, please use enhanced flow."
 UNTRUSTED_ROLE = "Invalid identity pool configuration. Check assigned IAM roles for this pool."
@@ -36,7 +35,6 @@ def _mapping_key(login: CheckedLogin | None) -> str | None:
 @dataclass
 class BasicFlowIdentityPoolService(IdentityPoolService):
     iam: IamRoles | None = None
-    clock: Callable[[], float] = time.time
     decisions: RoleDecisionLog = field(default_factory=RoleDecisionLog)
     open_id_tokens: OpenIdTokens = field(init=False)
 
@@ -48,7 +46,7 @@ class BasicFlowIdentityPoolService(IdentityPoolService):
         pool = self._identity_pool_of(identity_id)
         if not pool.allow_classic_flow:
             # aws-facts.md §4.1: GetOpenIdToken on a pool with AllowClassicFlow false.
-            raise AwsError("InvalidParameterException", CLASSIC_FLOW_DISABLED)
+            raise InvalidParameterException(CLASSIC_FLOW_DISABLED)
         login = self._login_for_identity(pool, identity_id, body.get("Logins") or {})
         token = self.open_id_tokens.issue(identity_id, pool.identity_pool_id, amr_of(login), self.clock())
         return {"IdentityId": identity_id, "Token": token}
@@ -70,12 +68,14 @@ class BasicFlowIdentityPoolService(IdentityPoolService):
             untrusted = (f"The trust policy of {decision.role_arn} does not accept this identity pool's token, "
                          "so STS refuses to assume it.")
             self._refused(pool, login, UNTRUSTED_ROLE, decision.trace + (untrusted,))
-            raise AwsError("InvalidIdentityPoolConfigurationException", UNTRUSTED_ROLE)
-        self.decisions.decided(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", decision)
+            raise InvalidIdentityPoolConfigurationException(UNTRUSTED_ROLE)
+        self.decisions.decided(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", decision,
+                               self.clock())
         return decision
 
     def _refused(self, pool: IdentityPool, login: CheckedLogin | None, message: str, trace: tuple[str, ...]) -> None:
-        self.decisions.refused(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", message, trace)
+        self.decisions.refused(pool.identity_pool_id, _mapping_key(login), login.subject if login else "", message, trace,
+                               self.clock())
 
     def _trusted(self, pool: IdentityPool, login: CheckedLogin | None, role_arn: str) -> bool:
         role = self.iam.find(role_arn) if self.iam else None

@@ -13,44 +13,25 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
-from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool
+from sandbox.errors import WrongConfirmationCode
+from sandbox.moto_adapter import MotoUser, MotoUserPool
+from sandbox.user_pool_state import USER_POOLS, SentMessage
 
-from sandbox.wire import AwsError
-
-# The text community reports quote for a wrong sign-up code; UNCONFIRMED on an AWS page.
-WRONG_CODE = AwsError("CodeMismatchException", "Invalid verification code provided, please try again.")
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    """One message the pool would have sent."""
-
-    username: str
-    purpose: str  # "SignUp"
-    code: str
-    destination: str  # as masked in CodeDeliveryDetails
-    delivery_medium: str
-    attribute_name: str
-    sent_at: int
+MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): the outbox, per pool
 
 
-def _outbox(pool: CognitoIdpUserPool) -> list[SentMessage]:
-    if not hasattr(pool, "lab_outbox"):
-        pool.lab_outbox = []
-    return pool.lab_outbox
+def _outbox(pool: MotoUserPool) -> list[SentMessage]:
+    return USER_POOLS.of(pool.id).outbox
 
 
-def _codes(pool: CognitoIdpUserPool) -> dict[str, str]:
-    if not hasattr(pool, "lab_confirmation_codes"):
-        pool.lab_confirmation_codes = {}
-    return pool.lab_confirmation_codes
+def _codes(pool: MotoUserPool) -> dict[str, str]:
+    return USER_POOLS.of(pool.id).confirmation_codes
 
 
-def sign_up_delivery(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> dict[str, str] | None:
+def sign_up_delivery(pool: MotoUserPool, user: MotoUser) -> dict[str, str] | None:
     """Where the sign-up code goes: the attribute the pool verifies automatically. moto answers
     with the account-recovery channel instead (a made-up phone number for an email-only user)."""
     auto_verified = pool.extended_config.get("AutoVerifiedAttributes") or []
@@ -69,24 +50,24 @@ def _masked_email(email: str) -> str:
     return f"{local[:1]}***@{domain[:1]}***"  # as in real answers: "j***@e***"
 
 
-def send_sign_up_code(pool: CognitoIdpUserPool, username: str, delivery: dict[str, str]) -> SentMessage:
+def send_sign_up_code(pool: MotoUserPool, username: str, delivery: dict[str, str]) -> SentMessage:
     """Make the user's confirmation code and put the message in the outbox."""
     code = f"{secrets.randbelow(10 ** 6):06d}"
     _codes(pool)[username] = code
     message = SentMessage(username, "SignUp", code, delivery.get("Destination", ""),
-                          delivery.get("DeliveryMedium", ""), delivery.get("AttributeName", ""), int(time.time()))
+                          delivery.get("DeliveryMedium", ""), delivery.get("AttributeName", ""), int(USER_POOLS.clock()))
     _outbox(pool).append(message)
     return message
 
 
-def use_sign_up_code(pool: CognitoIdpUserPool, username: str, code: str) -> None:
+def use_sign_up_code(pool: MotoUserPool, username: str, code: str) -> None:
     """Accept the code the user was sent, once; refuse any other."""
     expected = _codes(pool).get(username)
     if expected is None or not hmac.compare_digest(expected.encode(), str(code).encode()):
-        raise WRONG_CODE
+        raise WrongConfirmationCode()
     del _codes(pool)[username]
 
 
-def sent_messages(pool: CognitoIdpUserPool) -> list[dict[str, Any]]:
+def sent_messages(pool: MotoUserPool) -> list[dict[str, Any]]:
     """The outbox, oldest first (sandbox-only)."""
     return [asdict(message) for message in _outbox(pool)]

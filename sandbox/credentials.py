@@ -11,6 +11,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 CREDENTIAL_LIFETIME = 3600  # the enhanced flow's fixed one hour (aws-facts.md §4.2)
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
@@ -37,6 +38,7 @@ class IssuedCredentials:
 class CredentialStore:
     _issued: dict[str, IssuedCredentials] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time  # expirations count from it
 
     def mint(self, role_arn: str, identity_id: str, identity_pool_id: str,
              authentication_type: str, login_providers: tuple[str, ...] = ()) -> IssuedCredentials:
@@ -45,7 +47,7 @@ class CredentialStore:
             access_key_id="ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16)),
             secret_key=secrets.token_urlsafe(30)[:40],
             session_token=secrets.token_urlsafe(300),
-            expiration=float(int(time.time()) + CREDENTIAL_LIFETIME),
+            expiration=float(int(self.clock()) + CREDENTIAL_LIFETIME),
             role_arn=role_arn, identity_id=identity_id, identity_pool_id=identity_pool_id,
             authentication_type=authentication_type, login_providers=login_providers,
         )

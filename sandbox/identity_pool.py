@@ -8,14 +8,16 @@ Model (pools, identities) here; the HTTP layer is `sandbox.app`.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from sandbox.credentials import CredentialStore
+from sandbox.errors import (InvalidIdentityPoolConfigurationException, NotAuthorizedException,
+                            ResourceNotFoundException, UnknownOperationException)
 from sandbox.login_token import check_user_pool_login
 from sandbox.role_resolution import RoleDecision, resolve_authenticated_role
-from sandbox.wire import AwsError
 
 _IDENTITY_NAMESPACE = uuid.UUID("5f1c3a52-7d0e-4a8b-9c61-2e9b7f4d8a10")
 
@@ -57,17 +59,18 @@ class IdentityPoolService:
     credentials: CredentialStore
     pools: dict[str, IdentityPool] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    clock: Callable[[], float] = time.time  # login tokens' exp is checked against it
 
     def handle(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(self, f"op_{operation}", None)
         if handler is None:
-            raise AwsError("UnknownOperationException", f"The sandbox does not implement {operation}.")
+            raise UnknownOperationException(f"The sandbox does not implement {operation}.")
         return handler(body)
 
     def _pool(self, identity_pool_id: str) -> IdentityPool:
         pool = self.pools.get(identity_pool_id)
         if pool is None:
-            raise AwsError("ResourceNotFoundException", f"IdentityPool '{identity_pool_id}' not found.")
+            raise ResourceNotFoundException(f"IdentityPool '{identity_pool_id}' not found.")
         return pool
 
     # --- configuration calls ---------------------------------------------------------------
@@ -107,10 +110,10 @@ class IdentityPoolService:
     def _check_logins(self, pool: IdentityPool, logins: dict[str, str]) -> CheckedLogin | None:
         if not logins:
             if not pool.allow_unauthenticated:
-                raise AwsError("NotAuthorizedException", "Unauthenticated access is not supported for this identity pool.")
+                raise NotAuthorizedException("Unauthenticated access is not supported for this identity pool.")
             return None
         provider_name, token = next(iter(logins.items()))
-        claims = check_user_pool_login(provider_name, token, pool.client_ids(provider_name))
+        claims = check_user_pool_login(provider_name, token, pool.client_ids(provider_name), self.clock())
         return CheckedLogin(provider_name, claims["aud"], claims)
 
     def op_GetId(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -130,13 +133,13 @@ class IdentityPoolService:
         for pool in list(self.pools.values()):
             if identity_id in pool.identities:
                 return pool
-        raise AwsError("ResourceNotFoundException", f"Identity '{identity_id}' not found.")
+        raise ResourceNotFoundException(f"Identity '{identity_id}' not found.")
 
     def _login_for_identity(self, pool: IdentityPool, identity_id: str, logins: dict[str, str]) -> CheckedLogin | None:
         subject = pool.identities[identity_id]
         login = self._check_logins(pool, logins) if (logins or not subject) else None
         if subject and (login is None or login.subject != subject):
-            raise AwsError("NotAuthorizedException", "Logins don't match. Please include at least one valid login for this identity or identity pool")
+            raise NotAuthorizedException("Logins don't match. Please include at least one valid login for this identity or identity pool")
         return login
 
     def resolve_role(self, pool: IdentityPool, login: CheckedLogin | None, custom_role_arn: str | None) -> RoleDecision:
@@ -152,8 +155,7 @@ class IdentityPoolService:
         login = self._login_for_identity(pool, identity_id, body.get("Logins") or {})
         decision = self.resolve_role(pool, login, body.get("CustomRoleArn"))
         if not decision.role_arn:
-            raise AwsError("InvalidIdentityPoolConfigurationException",
-                           "Invalid identity pool configuration. Check assigned IAM roles for this pool.")
+            raise InvalidIdentityPoolConfigurationException("Invalid identity pool configuration. Check assigned IAM roles for this pool.")
         credentials = self.credentials.mint(
             decision.role_arn, identity_id, pool.identity_pool_id,
             "authenticated" if login else "unauthenticated",

@@ -2,15 +2,15 @@
 
 Cognito "generates two pairs of RSA cryptographic keys for each user pool": one signs ID
 tokens, the other access tokens, so their `kid`s differ (aws-facts.md §1.1). moto signs every
-token of every pool with one shared key, which is why the sandbox keeps its own.
+token of every pool with one shared key, which is why the sandbox keeps its own, in each pool's
+`sandbox.user_pool_state.UserPoolState`.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import jwt
@@ -62,26 +62,5 @@ class PoolKeys:
         return None
 
 
-@dataclass
-class KeyStore:
-    """Signing keys by user pool id, shared by every sandbox service (they all play AWS)."""
-
-    _keys: dict[str, PoolKeys] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def for_pool(self, user_pool_id: str) -> PoolKeys:
-        with self._lock:
-            if user_pool_id not in self._keys:
-                self._keys[user_pool_id] = PoolKeys(new_signing_key(), new_signing_key())
-            return self._keys[user_pool_id]
-
-    def find(self, user_pool_id: str) -> PoolKeys | None:
-        with self._lock:
-            return self._keys.get(user_pool_id)
-
-    def forget(self, user_pool_id: str) -> None:
-        with self._lock:
-            self._keys.pop(user_pool_id, None)
-
-
-KEYS = KeyStore()
+def new_pool_keys() -> PoolKeys:
+    return PoolKeys(new_signing_key(), new_signing_key())

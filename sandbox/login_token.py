@@ -8,19 +8,18 @@ The sandbox checks with its own code, not the lab's verifier: it plays AWS.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import jwt
 
-from sandbox.keys import KEYS
-from sandbox.wire import AwsError
+from sandbox.errors import AwsError, NotAuthorizedException
+from sandbox.user_pool_state import USER_POOLS
 
 _USER_POOL_PREFIX = "cognito-idp."
 
 
 def _not_authorized(message: str) -> AwsError:
-    return AwsError("NotAuthorizedException", message)
+    return NotAuthorizedException(message)
 
 
 def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -31,7 +30,7 @@ def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _check_signature(token: str, header: dict[str, Any], user_pool_id: str) -> None:
-    pool_keys = KEYS.find(user_pool_id)
+    pool_keys = USER_POOLS.keys(user_pool_id)
     public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None
     if public_key is None or header.get("alg") != "RS256":
         raise _not_authorized("Invalid login token. Couldn't verify signed token.")
@@ -42,7 +41,7 @@ def _check_signature(token: str, header: dict[str, Any], user_pool_id: str) -> N
         raise _not_authorized("Invalid login token. Couldn't verify signed token.") from error
 
 
-def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: set[str]) -> dict[str, Any]:
+def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: set[str], now: float) -> dict[str, Any]:
     """Return the token's claims if the pool accepts it under this Logins key, else raise."""
     header, claims = _unverified(token)
     if not str(claims.get("iss", "")).startswith("https://" + _USER_POOL_PREFIX):
@@ -51,9 +50,8 @@ def check_user_pool_login(provider_name: str, token: str, allowed_client_ids: se
         # The key has no scheme; a typo, a wrong region or an https:// prefix all land here.
         raise _not_authorized("Invalid login token. Issuer doesn't match providerName")
     _check_signature(token, header, provider_name.rsplit("/", 1)[-1])
-    now = int(time.time())
-    if int(claims.get("exp", 0)) <= now:
-        raise _not_authorized(f"Invalid login token. Token expired: {now} >= {claims.get('exp')}")
+    if int(claims.get("exp", 0)) <= int(now):
+        raise _not_authorized(f"Invalid login token. Token expired: {int(now)} >= {claims.get('exp')}")
     if "aud" not in claims:
         # An access token has client_id, not aud: the pool wants the ID token.
         raise _not_authorized("Invalid login token. Missing a required claim: aud")

@@ -25,12 +25,11 @@ import time
 from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
-from moto.cognitoidp.models import CognitoIdpUserPool, CognitoIdpUserPoolClient
 from werkzeug.wrappers import Request, Response
 
 from sandbox import oauth2_grants as grants
+from sandbox.moto_adapter import MotoClient, MotoUserPool, find_pool
 from sandbox.oauth2_grants import AuthorizationRequest, ClientCredentials, OAuthError, SignInRefused
-from sandbox.user_pool_api import find_pool
 
 PATH_PREFIX = "/oauth2-domain/"
 SESSION_COOKIE = "cognito"  # the managed-login session cookie
@@ -42,7 +41,7 @@ _DOMAIN_PATH = re.compile(r"^/oauth2-domain/(?P<pool>[\w-]+_[0-9a-zA-Z]+)(?P<end
 _JSON = "application/json;charset=UTF-8"  # the token endpoint's content type (§3.2)
 # RFC 6749 §5.1: token responses must not be cached.
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-Handler = Callable[["OAuth2Domain", Request, CognitoIdpUserPool, str], Response]
+Handler = Callable[["OAuth2Domain", Request, MotoUserPool, str], Response]
 
 
 def domain_url(endpoint: str, user_pool_id: str) -> str:
@@ -87,7 +86,7 @@ class OAuth2Domain:
         return handler(self, request, pool, domain_url(request.host_url, pool.id))
 
     # --- /oauth2/authorize and the sign-in page (§3.1) -----------------------------------
-    def authorize(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def authorize(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             authorization = grants.parse_authorization_request(pool, request.args)
         except OAuthError as error:
@@ -97,14 +96,14 @@ class OAuth2Domain:
             return self._signed_in(pool, authorization, session.username, session.auth_time)
         return _redirect(f"{domain}/login?{urlencode(authorization.parameters)}")
 
-    def login_page(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def login_page(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             authorization = grants.parse_authorization_request(pool, request.args)
         except OAuthError as error:
             return _authorize_error(error, domain, request.args.get("client_id", ""))
         return _guarded_sign_in_page(domain, authorization)
 
-    def login(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def login(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             # The hidden fields came back from the browser: check them all again.
             authorization = grants.parse_authorization_request(pool, request.form)
@@ -119,11 +118,11 @@ class OAuth2Domain:
                                          request.form.get("password", ""))
         except SignInRefused as refused:
             return _guarded_sign_in_page(domain, authorization, username, str(refused))
-        auth_time = int(time.time())
+        auth_time = int(self.store.clock())
         response = self._signed_in(pool, authorization, user.username, auth_time)
         return self._with_session(response, pool, user.username, auth_time, domain)
 
-    def _with_session(self, response: Response, pool: CognitoIdpUserPool, username: str, auth_time: int,
+    def _with_session(self, response: Response, pool: MotoUserPool, username: str, auth_time: int,
                       domain: str) -> Response:
         """The managed-login cookie: the next authorize within the hour skips the form (§1.5)."""
         session_id = self.store.open_session(pool.id, username, auth_time)
@@ -131,7 +130,7 @@ class OAuth2Domain:
                             path=urlsplit(domain).path, httponly=True, samesite="Lax")
         return response
 
-    def _signed_in(self, pool: CognitoIdpUserPool, authorization: AuthorizationRequest, username: str,
+    def _signed_in(self, pool: MotoUserPool, authorization: AuthorizationRequest, username: str,
                    auth_time: int) -> Response:
         grant = grants.grant_for(authorization, pool, username, auth_time)
         if authorization.response_type == "token":
@@ -140,13 +139,13 @@ class OAuth2Domain:
         return _redirect(_with_query(authorization.redirect_uri, {"code": code, "state": authorization.state}))
 
     # --- /oauth2/token (§3.2) -------------------------------------------------------------
-    def token(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def token(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             return _json(self._tokens(request, pool).to_json())
         except OAuthError as error:
             return _json({"error": error.error}, error.status)
 
-    def _tokens(self, request: Request, pool: CognitoIdpUserPool) -> grants.TokenSet:
+    def _tokens(self, request: Request, pool: MotoUserPool) -> grants.TokenSet:
         if request.mimetype != "application/x-www-form-urlencoded":
             raise OAuthError("invalid_request", "Content-Type must be application/x-www-form-urlencoded")
         form = request.form
@@ -156,7 +155,7 @@ class OAuth2Domain:
         client = grants.authenticate_client(pool, _client_credentials(request))
         return _GRANT_TYPES[grant_type](self, pool, client, form)
 
-    def _authorization_code(self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+    def _authorization_code(self, pool: MotoUserPool, client: MotoClient,
                             form: Mapping[str, str]) -> grants.TokenSet:
         grants.require_flow(client, "code")
         code, redirect_uri = form.get("code"), form.get("redirect_uri")
@@ -165,19 +164,19 @@ class OAuth2Domain:
         grant = grants.redeem_code(self.store, client, code, redirect_uri, form.get("code_verifier"))
         return grants.tokens_for_grant(pool, grant)
 
-    def _refresh_token(self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+    def _refresh_token(self, pool: MotoUserPool, client: MotoClient,
                        form: Mapping[str, str]) -> grants.TokenSet:
         refresh_token = form.get("refresh_token")
         if not refresh_token:
             raise OAuthError("invalid_request", "refresh_token is required")
         return grants.tokens_for_refresh(pool, client, refresh_token)
 
-    def _client_credentials(self, pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+    def _client_credentials(self, pool: MotoUserPool, client: MotoClient,
                             form: Mapping[str, str]) -> grants.TokenSet:
         return grants.tokens_for_client(pool, client, form.get("scope"))
 
     # --- /oauth2/userInfo (§3.3) ----------------------------------------------------------
-    def user_info(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def user_info(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         token = _bearer_token(request)
         if token is None:
             return _bearer_error(OAuthError("invalid_request", "Bad OAuth2 request at UserInfo Endpoint"))
@@ -187,7 +186,7 @@ class OAuth2Domain:
             return _bearer_error(error)
 
     # --- /oauth2/revoke (§3.4) ------------------------------------------------------------
-    def revoke(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def revoke(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             token = request.form.get("token")
             if not token:
@@ -199,7 +198,7 @@ class OAuth2Domain:
         return Response("", status=200)
 
     # --- /logout (§3.5) -------------------------------------------------------------------
-    def logout(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def logout(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         try:
             where = grants.logout_redirect(pool, request.args)
         except OAuthError as error:
@@ -210,7 +209,7 @@ class OAuth2Domain:
         response.delete_cookie(SESSION_COOKIE, path=urlsplit(domain).path)
         return response
 
-    def error(self, request: Request, pool: CognitoIdpUserPool, domain: str) -> Response:
+    def error(self, request: Request, pool: MotoUserPool, domain: str) -> Response:
         return _error_page(request.args.get("error", "invalid_request"), request.args.get("error_description", ""))
 
 
@@ -241,7 +240,7 @@ def _client_credentials(request: Request) -> ClientCredentials | None:
     return ClientCredentials(client_id, request.form.get("client_secret")) if client_id else None
 
 
-def _revoking_client(pool: CognitoIdpUserPool, request: Request) -> CognitoIdpUserPoolClient:
+def _revoking_client(pool: MotoUserPool, request: Request) -> MotoClient:
     try:
         return grants.authenticate_client(pool, _client_credentials(request))
     except OAuthError as error:

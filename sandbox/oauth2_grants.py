@@ -22,13 +22,15 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Literal, Mapping
 
 import jwt
-from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
 
+from sandbox import moto_adapter as moto
 from sandbox import revocation, user_pool_tokens
-from sandbox.keys import KEYS
+from sandbox.errors import SandboxError
+from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus
+from sandbox.user_pool_state import USER_POOLS
 
 CODE_LIFETIME = 5 * 60  # "single use and lasts 5 minutes" (aws-facts.md §3.1)
 SESSION_LIFETIME = 60 * 60  # managed login session cookie: 1 hour (aws-facts.md §1.5)
@@ -42,22 +44,27 @@ INVALID_TOKEN = ("Access token is expired, disabled, or deleted, or the user has
 Clock = Callable[[], float]
 
 
+OAuthErrorCode = Literal["invalid_client", "invalid_grant", "invalid_request", "invalid_scope", "invalid_token",
+                         "redirect_mismatch", "unauthorized_client", "unsupported_grant_type",
+                         "unsupported_token_type"]
+
+
 @dataclass(frozen=True)
-class OAuthError(Exception):
+class OAuthError(SandboxError):
     """An OAuth error answer: an `error` code of aws-facts.md §3 (RFC 6749 §4.1.2.1, §5.2).
 
     `redirect_uri` is set once the redirect URI is known to be registered: only then may the
     error travel back to the app; otherwise the domain shows its own error page.
     """
 
-    error: str
+    error: OAuthErrorCode
     description: str = ""
     status: int = 400
     redirect_uri: str | None = None
     state: str | None = None
 
 
-class SignInRefused(Exception):
+class SignInRefused(SandboxError):
     """The sign-in page's answer to a bad username or password: Cognito's own message."""
 
 
@@ -174,7 +181,7 @@ class OAuthStore:
 
 
 # --- /oauth2/authorize --------------------------------------------------------------------
-def parse_authorization_request(pool: CognitoIdpUserPool, parameters: Mapping[str, str]) -> AuthorizationRequest:
+def parse_authorization_request(pool: MotoUserPool, parameters: Mapping[str, str]) -> AuthorizationRequest:
     """Check an authorize request in the order that decides where an error may go (§3.1)."""
     client = _oauth_client(pool, parameters.get("client_id", ""))
     redirect_uri = _registered_callback(client, parameters.get("redirect_uri", ""))
@@ -189,14 +196,14 @@ def parse_authorization_request(pool: CognitoIdpUserPool, parameters: Mapping[st
         raise replace(error, redirect_uri=redirect_uri, state=state) from None
 
 
-def _oauth_client(pool: CognitoIdpUserPool, client_id: str) -> CognitoIdpUserPoolClient:
+def _oauth_client(pool: MotoUserPool, client_id: str) -> MotoClient:
     client = pool.clients.get(client_id)
     if client is None:
         raise OAuthError("invalid_request", "Invalid client_id")  # no registered URI to go back to
     return client
 
 
-def _registered_callback(client: CognitoIdpUserPoolClient, redirect_uri: str) -> str:
+def _registered_callback(client: MotoClient, redirect_uri: str) -> str:
     # An unregistered redirect_uri is never redirected to: that would hand codes to anyone.
     # Real Cognito names this error redirect_mismatch on its own error page.
     if redirect_uri not in (client.extended_config.get("CallbackURLs") or []):
@@ -204,7 +211,7 @@ def _registered_callback(client: CognitoIdpUserPoolClient, redirect_uri: str) ->
     return redirect_uri
 
 
-def _response_type(client: CognitoIdpUserPoolClient, response_type: str) -> str:
+def _response_type(client: MotoClient, response_type: str) -> str:
     flow = _FLOW_OF_RESPONSE_TYPE.get(response_type)
     if flow is None:
         raise OAuthError("invalid_request", "response_type must be code or token")
@@ -224,19 +231,19 @@ def _code_challenge(parameters: Mapping[str, str]) -> str | None:
     return challenge
 
 
-def allowed_scopes(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient) -> tuple[str, ...]:
+def allowed_scopes(pool: MotoUserPool, client: MotoClient) -> tuple[str, ...]:
     """The client's scopes that still exist: "A deleted scope is silently dropped" (§3.6)."""
     configured = client.extended_config.get("AllowedOAuthScopes") or []
     return tuple(scope for scope in configured if scope in STANDARD_SCOPES or _custom_scope_exists(pool, scope))
 
 
-def _custom_scope_exists(pool: CognitoIdpUserPool, scope: str) -> bool:
+def _custom_scope_exists(pool: MotoUserPool, scope: str) -> bool:
     identifier, _, name = scope.rpartition("/")
     server = pool.resource_servers.get(identifier)
     return server is not None and any(entry.get("ScopeName") == name for entry in server.scopes or [])
 
 
-def _authorize_scopes(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+def _authorize_scopes(pool: MotoUserPool, client: MotoClient,
                       requested: str | None) -> tuple[str, ...]:
     allowed = allowed_scopes(pool, client)
     if not requested:
@@ -253,10 +260,10 @@ def _authorize_scopes(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient
 
 
 # --- the sign-in page ---------------------------------------------------------------------
-def check_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str,
-                   password: str) -> CognitoIdpUser:
+def check_password(pool: MotoUserPool, client: MotoClient, username: str,
+                   password: str) -> MotoUser:
     """The user, or SignInRefused with the message Cognito shows (aws-facts.md §2.6)."""
-    user: CognitoIdpUser | None = pool._get_user(username)
+    user = moto.find_user(pool, username)
     if user is None:
         hidden = client.extended_config.get("PreventUserExistenceErrors") == "ENABLED"
         raise SignInRefused("Incorrect username or password." if hidden else "User does not exist.")
@@ -273,15 +280,15 @@ def check_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, u
     return user
 
 
-def grant_for(request: AuthorizationRequest, pool: CognitoIdpUserPool, username: str, auth_time: int) -> Grant:
+def grant_for(request: AuthorizationRequest, pool: MotoUserPool, username: str, auth_time: int) -> Grant:
     return Grant(pool.id, request.client_id, username, request.scopes, auth_time, request.nonce)
 
 
 # --- tokens for a user ----------------------------------------------------------------------
-def tokens_for_grant(pool: CognitoIdpUserPool, grant: Grant, with_refresh_token: bool = True) -> TokenSet:
+def tokens_for_grant(pool: MotoUserPool, grant: Grant, with_refresh_token: bool = True) -> TokenSet:
     """A new sign-in's tokens. The implicit grant never gets a refresh token (§3.1)."""
     if with_refresh_token:
-        refresh_token, origin_jti = pool.create_refresh_token(grant.client_id, grant.username)
+        refresh_token, origin_jti = user_pool_tokens.COGNITO_TOKENS.refresh_token(pool, grant.client_id, grant.username)
     else:
         refresh_token, origin_jti = None, str(uuid.uuid4())
     user_pool_tokens.record_sign_in(pool, origin_jti, grant.auth_time, " ".join(grant.scopes))
@@ -289,13 +296,13 @@ def tokens_for_grant(pool: CognitoIdpUserPool, grant: Grant, with_refresh_token:
     return replace(tokens, refresh_token=refresh_token)
 
 
-def _user_tokens(pool: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str,
+def _user_tokens(pool: MotoUserPool, client_id: str, username: str, origin_jti: str,
                  nonce: str | None) -> TokenSet:
     scope = user_pool_tokens.granted_scope(pool, origin_jti)
     access_claims = user_pool_tokens.access_token_claims(pool, client_id, username, origin_jti,
                                                          scope or user_pool_tokens.NATIVE_SCOPE)
     access_token = user_pool_tokens.sign(pool, access_claims, "access")
-    pool.access_tokens[access_token] = (client_id, username)  # GetUser, GlobalSignOut see it
+    moto.register_access_token(pool, access_token, client_id, username)  # GetUser, GlobalSignOut see it
     # "An ID token is only returned if openid scope is requested" (§3.1); a native sign-in's
     # refresh token (scope None) always had one.
     wants_id_token = scope is None or OPENID in scope.split()
@@ -304,14 +311,14 @@ def _user_tokens(pool: CognitoIdpUserPool, client_id: str, username: str, origin
     return TokenSet(access_token, lifetime, id_token)
 
 
-def _id_token(pool: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str, access_token: str,
+def _id_token(pool: MotoUserPool, client_id: str, username: str, origin_jti: str, access_token: str,
               nonce: str | None) -> str:
     extra: dict[str, Any] = {"at_hash": at_hash(access_token)}
     if nonce:
         extra["nonce"] = nonce  # echoed from the authorize request (§1.2)
     claims = user_pool_tokens.id_token_claims(pool, client_id, username, origin_jti, extra)
     token = user_pool_tokens.sign(pool, claims, "id")
-    pool.id_tokens[token] = (client_id, username)
+    moto.register_id_token(pool, token, client_id, username)
     return token
 
 
@@ -322,7 +329,7 @@ def at_hash(access_token: str) -> str:
 
 
 # --- /oauth2/token ------------------------------------------------------------------------
-def authenticate_client(pool: CognitoIdpUserPool, credentials: ClientCredentials | None) -> CognitoIdpUserPoolClient:
+def authenticate_client(pool: MotoUserPool, credentials: ClientCredentials | None) -> MotoClient:
     """The app client, if it proved who it is: its secret when it has one (§3.2)."""
     client = pool.clients.get(credentials.client_id) if credentials else None
     if client is None or credentials is None:
@@ -332,13 +339,13 @@ def authenticate_client(pool: CognitoIdpUserPool, credentials: ClientCredentials
     return client
 
 
-def require_flow(client: CognitoIdpUserPoolClient, flow: str) -> None:
+def require_flow(client: MotoClient, flow: str) -> None:
     config = client.extended_config
     if not config.get("AllowedOAuthFlowsUserPoolClient") or flow not in (config.get("AllowedOAuthFlows") or []):
         raise OAuthError("unauthorized_client", f"Client is not allowed for {flow} grant flow")
 
 
-def redeem_code(store: OAuthStore, client: CognitoIdpUserPoolClient, code: str, redirect_uri: str,
+def redeem_code(store: OAuthStore, client: MotoClient, code: str, redirect_uri: str,
                 code_verifier: str | None) -> Grant:
     """The grant behind a code. Any failure is invalid_grant (§3.2, RFC 6749 §5.2)."""
     # The code is spent by the first attempt, even a failed one (RFC 6749 §10.5: single use).
@@ -361,13 +368,13 @@ def _verifier_matches(code_verifier: str | None, code_challenge: str) -> bool:
     return bool(code_verifier) and hmac.compare_digest(s256(code_verifier or ""), code_challenge)
 
 
-def tokens_for_refresh(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, refresh_token: str) -> TokenSet:
+def tokens_for_refresh(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> TokenSet:
     """New access and ID tokens, no new refresh token (§3.2); the sign-in's scopes are kept."""
-    held = pool.refresh_tokens.get(refresh_token)
+    held = moto.refresh_token_entry(pool, refresh_token)
     if held is None or held[0] != client.id:
         raise OAuthError("invalid_grant", "Refresh token is revoked, unknown, or for another client")
     _, username, origin_jti = held
-    user = pool._get_user(username)
+    user = moto.find_user(pool, username)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "The user no longer exists or is disabled")
     # OIDC Core §12.2: a refreshed ID token carries no nonce. Cognito's choice is UNCONFIRMED.
@@ -375,7 +382,7 @@ def tokens_for_refresh(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClien
 
 
 # --- client_credentials ---------------------------------------------------------------------
-def tokens_for_client(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, requested: str | None) -> TokenSet:
+def tokens_for_client(pool: MotoUserPool, client: MotoClient, requested: str | None) -> TokenSet:
     """Machine to machine: an access token only, with custom scopes only (§3.2)."""
     require_flow(client, "client_credentials")
     scopes = _client_credentials_scopes(pool, client, requested)
@@ -385,7 +392,7 @@ def tokens_for_client(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient
     return TokenSet(token, user_pool_tokens.token_lifetime(pool, client.id, "access"))
 
 
-def _client_credentials_scopes(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+def _client_credentials_scopes(pool: MotoUserPool, client: MotoClient,
                                requested: str | None) -> tuple[str, ...]:
     custom = tuple(scope for scope in allowed_scopes(pool, client) if scope not in STANDARD_SCOPES)
     # "If the client doesn't request any scopes, the authentication server uses all custom
@@ -397,20 +404,20 @@ def _client_credentials_scopes(pool: CognitoIdpUserPool, client: CognitoIdpUserP
 
 
 # --- /oauth2/userInfo ---------------------------------------------------------------------
-def user_info(pool: CognitoIdpUserPool, access_token: str) -> dict[str, Any]:
+def user_info(pool: MotoUserPool, access_token: str) -> dict[str, Any]:
     """The user's claims that the token's scopes allow; the token needs `openid` (§3.3)."""
     claims = _valid_access_claims(pool, access_token)
     scopes = str(claims.get("scope", "")).split()
-    held = pool.access_tokens.get(access_token)
-    user = pool._get_user(held[1]) if held else None
+    held = moto.access_token_owner(pool, access_token)
+    user = moto.find_user(pool, held[1]) if held else None
     # Native tokens lack openid, so userInfo "doesn't accept" them (§2.5): same 401 as a bad token.
     if OPENID not in scopes or user is None or not user.enabled:
         raise OAuthError("invalid_token", INVALID_TOKEN, 401)
     return _user_info_claims(pool, str(claims["client_id"]), user, scopes)
 
 
-def _valid_access_claims(pool: CognitoIdpUserPool, access_token: str) -> dict[str, Any]:
-    keys = KEYS.find(pool.id)
+def _valid_access_claims(pool: MotoUserPool, access_token: str) -> dict[str, Any]:
+    keys = USER_POOLS.keys(pool.id)
     try:
         claims: dict[str, Any] = jwt.decode(access_token, keys.access_key.private_key.public_key() if keys else "",
                                             algorithms=["RS256"], issuer=user_pool_tokens.issuer(pool),
@@ -418,14 +425,14 @@ def _valid_access_claims(pool: CognitoIdpUserPool, access_token: str) -> dict[st
     except jwt.PyJWTError:
         raise OAuthError("invalid_token", INVALID_TOKEN, 401) from None
     # Revoked or globally signed-out tokens leave moto's registry (RevokeToken, GlobalSignOut).
-    if claims.get("token_use") != "access" or access_token not in pool.access_tokens:
+    if claims.get("token_use") != "access" or not moto.is_registered_access_token(pool, access_token):
         raise OAuthError("invalid_token", INVALID_TOKEN, 401)
     return claims
 
 
-def _user_info_claims(pool: CognitoIdpUserPool, client_id: str, user: CognitoIdpUser,
+def _user_info_claims(pool: MotoUserPool, client_id: str, user: MotoUser,
                       scopes: list[str]) -> dict[str, Any]:
-    readable = pool.get_user_extra_data_by_client_id(client_id, user.username)
+    readable = moto.readable_attributes(pool, client_id, user.username)
     if "profile" in scopes:
         wanted = set(readable)  # "profile gives all user data" the client may read (§3.3)
     else:
@@ -437,7 +444,7 @@ def _user_info_claims(pool: CognitoIdpUserPool, client_id: str, user: CognitoIdp
 
 
 # --- /oauth2/revoke -----------------------------------------------------------------------
-def revoke(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str) -> None:
+def revoke(pool: MotoUserPool, client: MotoClient, token: str) -> None:
     """Revoke a refresh token and every access token issued from it (§3.4)."""
     if not client.extended_config.get("EnableTokenRevocation", True):
         raise OAuthError("invalid_request", "Token revocation is disabled for this client")
@@ -450,7 +457,7 @@ def revoke(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: st
 
 
 # --- /logout ------------------------------------------------------------------------------
-def logout_redirect(pool: CognitoIdpUserPool, parameters: Mapping[str, str]) -> str | AuthorizationRequest:
+def logout_redirect(pool: MotoUserPool, parameters: Mapping[str, str]) -> str | AuthorizationRequest:
     """Where `/logout` sends the browser: a registered sign-out URL, or (with redirect_uri and
     response_type) back to the sign-in page for that authorize request (§3.5)."""
     client = _oauth_client(pool, parameters.get("client_id", ""))

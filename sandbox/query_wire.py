@@ -14,19 +14,28 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 from xml.etree import ElementTree
 
 from werkzeug.wrappers import Request, Response
 
+from sandbox.errors import SandboxError
+
 STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 FORM = "application/x-www-form-urlencoded"
 
 
+StsErrorCode = Literal["AccessDenied", "ExpiredToken", "ExpiredTokenException", "IncompleteSignature",
+                       "InvalidAction", "InvalidClientTokenId", "InvalidIdentityToken",
+                       "MissingAuthenticationToken", "SignatureDoesNotMatch", "ValidationError"]
+
+
 @dataclass
-class QueryError(Exception):
-    code: str
+class QueryError(SandboxError):
+    """An STS error answer (query protocol), raised fresh each time."""
+
+    code: StsErrorCode
     message: str
     status: int = 400
 

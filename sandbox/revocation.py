@@ -14,19 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 import jwt
-from moto.cognitoidp.models import CognitoIdpUserPool, CognitoIdpUserPoolClient
 
-from sandbox.wire import AwsError
+from sandbox import moto_adapter as moto
+from sandbox.errors import (InvalidRefreshToken, RevokedAccessToken, RevokedRefreshToken,
+                            UnsupportedTokenTypeException)
+from sandbox.moto_adapter import MotoClient, MotoUserPool
+from sandbox.user_pool_state import USER_POOLS
 
-REVOKED_ACCESS_TOKEN = AwsError("NotAuthorizedException", "Access Token has been revoked")
-REVOKED_REFRESH_TOKEN = AwsError("NotAuthorizedException", "Refresh Token has been revoked")
-INVALID_REFRESH_TOKEN = AwsError("NotAuthorizedException", "Invalid Refresh Token.")
 
-
-def _revoked(pool: CognitoIdpUserPool) -> set[str]:
-    if not hasattr(pool, "lab_revoked_access_tokens"):
-        pool.lab_revoked_access_tokens = set()
-    return pool.lab_revoked_access_tokens
+def _revoked(pool: MotoUserPool) -> set[str]:
+    return USER_POOLS.of(pool.id).revoked_access_tokens
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
@@ -37,43 +34,43 @@ def unverified_claims(token: str) -> dict[str, Any]:
         return {}
 
 
-def check_access_token(pool: CognitoIdpUserPool, access_token: str) -> None:
+def check_access_token(pool: MotoUserPool, access_token: str) -> None:
     if access_token in _revoked(pool):
-        raise REVOKED_ACCESS_TOKEN
+        raise RevokedAccessToken()
 
 
-def refresh_token_owner(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, refresh_token: str) -> str:
+def refresh_token_owner(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> str:
     """The username a refresh token was issued to, if this client may use it."""
-    if refresh_token not in pool.refresh_tokens:
-        raise INVALID_REFRESH_TOKEN
-    entry = pool.refresh_tokens[refresh_token]
+    if not moto.is_known_refresh_token(pool, refresh_token):
+        raise InvalidRefreshToken()
+    entry = moto.refresh_token_entry(pool, refresh_token)
     if entry is None:
-        raise REVOKED_REFRESH_TOKEN
+        raise RevokedRefreshToken()
     if entry[0] != client.id:
-        raise INVALID_REFRESH_TOKEN  # UNCONFIRMED: AWS's text for another client's token
+        raise InvalidRefreshToken()  # UNCONFIRMED: AWS's text for another client's token
     return entry[1]
 
 
-def _revoke_access_tokens(pool: CognitoIdpUserPool, tokens: list[str]) -> None:
+def _revoke_access_tokens(pool: MotoUserPool, tokens: list[str]) -> None:
     for token in tokens:
         _revoked(pool).add(token)
-        pool.access_tokens.pop(token, None)
+        moto.forget_access_token(pool, token)
 
 
-def global_sign_out(pool: CognitoIdpUserPool, username: str) -> dict[str, Any]:
-    _revoke_access_tokens(pool, [t for t, (_, owner) in list(pool.access_tokens.items()) if owner == username])
-    pool.sign_out(username)  # moto's: every refresh token of the user becomes None (revoked)
+def global_sign_out(pool: MotoUserPool, username: str) -> dict[str, Any]:
+    _revoke_access_tokens(pool, moto.access_tokens_of(pool, username))
+    moto.sign_out(pool, username)  # every refresh token of the user becomes revoked
     return {}
 
 
-def revoke_refresh_token(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, token: str) -> dict[str, Any]:
+def revoke_refresh_token(pool: MotoUserPool, client: MotoClient, token: str) -> dict[str, Any]:
     if token.count(".") == 2:
         # An access or ID token (a JWT). UNCONFIRMED text; the exception is in the API model.
-        raise AwsError("UnsupportedTokenTypeException", "Unsupported token type.")
-    entry = pool.refresh_tokens.get(token)
+        raise UnsupportedTokenTypeException("Unsupported token type.")
+    entry = moto.refresh_token_entry(pool, token)
     if entry is None or entry[0] != client.id:
         return {}
-    pool.refresh_tokens[token] = None
-    issued_from_it = [t for t in list(pool.access_tokens) if unverified_claims(t).get("origin_jti") == entry[2]]
+    moto.revoke_refresh_token(pool, token)
+    issued_from_it = [t for t in moto.access_tokens_of(pool) if unverified_claims(t).get("origin_jti") == entry[2]]
     _revoke_access_tokens(pool, issued_from_it)
     return {}

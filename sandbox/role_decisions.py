@@ -10,12 +10,11 @@ next to the lab's prediction, under a fidelity note. It is not an AWS API and ne
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.role_resolution import DENIED, RoleDecision, resolve_authenticated_role
-from sandbox.wire import AwsError
+from sandbox.errors import AwsError, RoleMappingDenied
+from sandbox.role_resolution import RoleDecision, resolve_authenticated_role
 
 PATH_PREFIX = "/_sandbox/role-decisions/"
 FIDELITY = "Sandbox-only diagnostic: AWS does not expose how an identity pool chose a role."
@@ -40,7 +39,7 @@ def refusal_trace(roles: dict[str, str], mapping: dict[str, Any], claims: dict[s
                   custom_role_arn: str | None, refusal: AwsError) -> tuple[str, ...]:
     """The steps that led to a refusal. `role_resolution` raises without its trace; replaying
     the same mapping with AuthenticatedRole walks the same steps, so only the last one differs."""
-    if refusal.message != DENIED.message:
+    if not isinstance(refusal, RoleMappingDenied):
         return (f"Role mapping of type {mapping['Type']} applies.", f"Refused: {refusal.message}")
     replay = resolve_authenticated_role(roles, {**mapping, "AmbiguousRoleResolution": "AuthenticatedRole"},
                                         claims, custom_role_arn)
@@ -59,13 +58,13 @@ class RoleDecisionLog:
             self._last[(decision.identity_pool_id, subject)] = decision
 
     def decided(self, identity_pool_id: str, mapping_key: str | None, subject: str,
-                decision: RoleDecision) -> None:
+                decision: RoleDecision, now: float) -> None:
         self.record(subject, RecordedDecision(identity_pool_id, mapping_key, decision.role_arn, None,
-                                              decision.trace, time.time()))
+                                              decision.trace, now))
 
     def refused(self, identity_pool_id: str, mapping_key: str | None, subject: str,
-                refusal: str, trace: tuple[str, ...]) -> None:
-        self.record(subject, RecordedDecision(identity_pool_id, mapping_key, None, refusal, trace, time.time()))
+                refusal: str, trace: tuple[str, ...], now: float) -> None:
+        self.record(subject, RecordedDecision(identity_pool_id, mapping_key, None, refusal, trace, now))
 
     def last(self, identity_pool_id: str, subject: str) -> RecordedDecision | None:
         with self._lock:

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sandbox.wire import AwsError
-
-DENIED = AwsError("NotAuthorizedException", "The ambiguous role mapping rules denied this request")
+from sandbox.errors import NotAuthorizedException, RoleMappingDenied
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def _rule_matches(rule: dict[str, str], claims: dict[str, Any]) -> bool | None:
 def _ambiguous(mapping: dict[str, Any], default_role: str, trace: list[str]) -> RoleDecision:
     if mapping.get("AmbiguousRoleResolution") == "Deny":
         trace.append("Nothing decided the role and AmbiguousRoleResolution is Deny: refused.")
-        raise DENIED
+        raise RoleMappingDenied()
     trace.append(f"Nothing decided the role: AmbiguousRoleResolution gives the authenticated role {default_role}.")
     return RoleDecision(default_role, tuple(trace))
 
@@ -72,7 +70,7 @@ def _from_token(mapping: dict[str, Any], claims: dict[str, Any], custom_role_arn
             trace.append(f"CustomRoleArn {custom_role_arn} is in cognito:roles: chosen.")
             return RoleDecision(custom_role_arn, tuple(trace))
         trace.append(f"CustomRoleArn {custom_role_arn} is not in cognito:roles: refused.")
-        raise AwsError("NotAuthorizedException", "Invalid CustomRoleArn for this identity.")
+        raise NotAuthorizedException("Invalid CustomRoleArn for this identity.")
     if claims.get("cognito:preferred_role"):
         trace.append(f"The token's cognito:preferred_role {claims['cognito:preferred_role']} is chosen.")
         return RoleDecision(claims["cognito:preferred_role"], tuple(trace))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from sandbox.app import SandboxApp
+from sandbox.errors import SandboxError
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -19,7 +20,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-class SandboxStartError(RuntimeError):
+class SandboxStartError(SandboxError, RuntimeError):
     """The sandbox could not listen; the message says why and what to do."""
 
 

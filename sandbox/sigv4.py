@@ -25,6 +25,7 @@ from botocore.credentials import Credentials
 from werkzeug.wrappers import Request
 
 from sandbox.credentials import CredentialStore, IssuedCredentials
+from sandbox.errors import SandboxError
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
@@ -35,7 +36,7 @@ FailureKind = Literal["missing", "incomplete", "invalid_token", "expired_token",
 
 
 @dataclass
-class SigV4Failure(Exception):
+class SigV4Failure(SandboxError):
     kind: FailureKind
     detail: str = ""  # AWS's wording, where it depends on the request
 

@@ -10,29 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.cognitoidp.models import CognitoIdpUser
-
-from sandbox import totp, user_pool_auth
-from sandbox.wire import AwsError
-
-_PENDING_SECRET = "lab_pending_totp_secret"
-# AWS's text for a wrong first code, as seen in SDK error reports; UNCONFIRMED on an AWS page.
-WRONG_FIRST_CODE = AwsError("CodeMismatchException", "Code mismatch and fail enable Software Token MFA")
+from sandbox import moto_adapter as moto
+from sandbox import totp
+from sandbox.errors import WrongFirstTotpCode
+from sandbox.moto_adapter import MotoUser, MotoUserPool
+from sandbox.user_pool_state import USER_POOLS
 
 
-def associate(user: CognitoIdpUser) -> dict[str, Any]:
+def associate(pool: MotoUserPool, user: MotoUser) -> dict[str, Any]:
     """A fresh secret for the user's authenticator app; not in use until verified."""
     secret = totp.new_secret()
-    setattr(user, _PENDING_SECRET, secret)
+    USER_POOLS.of(pool.id).pending_totp_secrets[user.id] = secret
     return {"SecretCode": secret}
 
 
-def verify(user: CognitoIdpUser, code: str) -> dict[str, Any]:
+def verify(pool: MotoUserPool, user: MotoUser, code: str) -> dict[str, Any]:
     """The first code proves the app holds the secret: from now on the secret is the user's."""
-    secret = getattr(user, _PENDING_SECRET, None)
-    if secret is None or not totp.matches(secret, code, user_pool_auth.clock()):
-        raise WRONG_FIRST_CODE
-    setattr(user, user_pool_auth.TOTP_SECRET, secret)
-    delattr(user, _PENDING_SECRET)
-    user.token_verified = True  # moto's flag: SetUserMFAPreference may now enable TOTP
+    state = USER_POOLS.of(pool.id)
+    secret = state.pending_totp_secrets.get(user.id)
+    if secret is None or not totp.matches(secret, code, USER_POOLS.clock()):
+        raise WrongFirstTotpCode()
+    state.totp_secrets[user.id] = state.pending_totp_secrets.pop(user.id)
+    moto.mark_software_token_verified(user)
     return {"Status": "SUCCESS"}

@@ -22,7 +22,7 @@ from sandbox import sigv4
 from sandbox.credentials import IssuedCredentials
 from sandbox.iam import IamRoles, assumed_role_arn, role_id_of, trusts_web_identity, web_identity_context
 from sandbox.openid_token import ExpiredOpenIdToken, InvalidOpenIdToken, OpenIdTokens
-from sandbox.query_wire import QueryError, form_params, xml_response
+from sandbox.query_wire import QueryError, StsErrorCode, form_params, xml_response
 from sandbox.role_sessions import RoleSessionStore, SessionRequest
 
 MIN_DURATION, DEFAULT_DURATION, MAX_DURATION = 900, 3600, 43200  # [STS-model] roleDurationSecondsType
@@ -34,7 +34,7 @@ INVALID_TOKEN = ("The web identity token that was passed could not be validated 
                  "Get a new identity token from the identity provider and then retry the request.")
 # GetCallerIdentity's answers to a bad signature (UNCONFIRMED beyond InvalidClientTokenId and
 # ExpiredToken, whose texts appear in many public CLI transcripts).
-_CALLER_FAILURES: dict[str, tuple[str, str, int]] = {
+_CALLER_FAILURES: dict[str, tuple[StsErrorCode, str, int]] = {
     "missing": ("MissingAuthenticationToken", "Request is missing Authentication Token", 403),
     "incomplete": ("IncompleteSignature", "", 400),
     "invalid_token": ("InvalidClientTokenId", "The security token included in the request is invalid.", 403),

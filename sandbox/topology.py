@@ -17,7 +17,6 @@ from botocore.config import Config
 from sandbox import totp
 from sandbox.apigateway import Api, Route
 from sandbox.iam import Role, cognito_trust_policy, execute_api_arn, invoke_policy
-from sandbox.keys import KEYS
 from sandbox.oauth2 import domain_url
 from sandbox.server import SandboxServer
 
@@ -208,7 +207,7 @@ def seed(server: SandboxServer) -> dict[str, Any]:
     roles = {name: role_arn(tag, name.capitalize())
              for name in ("authenticated", "unauthenticated", "admins", "readers", "mistrusted")}
     user_pool_id = _create_pool(idp, tag)
-    KEYS.for_pool(user_pool_id)
+    server.app.user_pools.of(user_pool_id)  # its signing keys, made now rather than at the first sign-in
     clients = _create_clients(idp, user_pool_id)
     _create_groups(idp, user_pool_id, roles)
     public_client_id = clients["public"]["client_id"]
@@ -237,7 +236,7 @@ def release(server: SandboxServer, topology: dict[str, Any]) -> None:
     """Forget everything `seed` built for this topology."""
     _client(server, "cognito-idp").delete_user_pool(UserPoolId=topology["user_pool_id"])
     _client(server, "cognito-identity").delete_identity_pool(IdentityPoolId=topology["identity_pool_id"])
-    KEYS.forget(topology["user_pool_id"])
+    server.app.user_pools.forget(topology["user_pool_id"])  # DeleteUserPool forgot it too; a pool deleted outside stays gone
     for arn in topology["roles"].values():
         server.app.iam.remove(arn)
     for url in topology["apis"].values():

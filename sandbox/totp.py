@@ -1,38 +1,34 @@
 """TOTP, RFC 6238, as Cognito's SOFTWARE_TOKEN_MFA uses it: HMAC-SHA1, 30-second steps, 6 digits,
 a base32 secret shared with the user's authenticator app (aws-facts.md §2.3).
 
-Hand-written (RFC 4226 §5.3 dynamic truncation, about ten lines) because the lab installs no
-TOTP library; moto's own check uses one fixed secret for every user, so the sandbox keeps a
+The arithmetic is pyotp's; this module only fixes Cognito's parameters and the drift the
+sandbox tolerates. moto's own check uses one fixed secret for every user, so the sandbox keeps a
 secret per user and checks codes here.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets
+import pyotp
 
 STEP_SECONDS = 30
 DIGITS = 6
 DRIFT_STEPS = 1  # accept the previous and the next code too: phone clocks drift
+SECRET_LENGTH = 32  # base32 characters: 160 random bits, as AssociateSoftwareToken's SecretCode
+
+
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
 
 
 def new_secret() -> str:
-    """160 random bits in base32, 32 characters, as AssociateSoftwareToken's SecretCode."""
-    return base64.b32encode(secrets.token_bytes(20)).decode()
+    """160 random bits in base32, 32 characters (pyotp draws them from `secrets`)."""
+    return pyotp.random_base32(SECRET_LENGTH)
 
 
 def code_at(secret: str, unix_time: float) -> str:
-    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-    counter = int(unix_time // STEP_SECONDS).to_bytes(8, "big")
-    digest = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = int.from_bytes(digest[offset:offset + 4], "big") & 0x7FFFFFFF
-    return f"{number % 10 ** DIGITS:0{DIGITS}d}"
+    return _totp(secret).at(unix_time)
 
 
 def matches(secret: str, code: str, unix_time: float) -> bool:
     """Is `code` the current code, or one step either side of it?"""
-    candidates = (code_at(secret, unix_time + step * STEP_SECONDS) for step in range(-DRIFT_STEPS, DRIFT_STEPS + 1))
-    return any(hmac.compare_digest(candidate, code) for candidate in candidates)
+    return _totp(secret).verify(code, for_time=unix_time, valid_window=DRIFT_STEPS)

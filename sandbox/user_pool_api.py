@@ -16,16 +16,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from typing import Any
 
-from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus, cognitoidp_backends
-from werkzeug.wrappers import Response
-
 from sandbox import confirmation_codes, revocation, software_token, user_pool_auth
-from sandbox.wire import AwsError
+from sandbox import moto_adapter as moto
+from sandbox.errors import (IncorrectCredentials, InvalidParameterException, NotAuthorizedException,
+                            ResourceNotFoundException, UnauthorizedException, UserNotConfirmedException,
+                            UserNotFoundException, UsernameExistsException, WrongConfirmationCode)
+from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus, find_client, find_pool
+from sandbox.user_pool_state import USER_POOLS
 
-ACCOUNT_ID = "123456789012"  # moto's default account
 # With no ExplicitAuthFlows, AWS enables exactly these (aws-facts.md §2.1).
 DEFAULT_FLOWS = ("ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH")
 _FLOW_SETTING = {
@@ -35,22 +35,6 @@ _FLOW_SETTING = {
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
 }
-INCORRECT_CREDENTIALS = AwsError("NotAuthorizedException", "Incorrect username or password.")
-
-
-def find_client(client_id: str) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient] | None:
-    for backend in cognitoidp_backends[ACCOUNT_ID].values():
-        for pool in list(backend.user_pools.values()):
-            if client_id in pool.clients:
-                return pool, pool.clients[client_id]
-    return None
-
-
-def find_pool(user_pool_id: str) -> CognitoIdpUserPool | None:
-    for backend in cognitoidp_backends[ACCOUNT_ID].values():
-        if user_pool_id in backend.user_pools:
-            return backend.user_pools[user_pool_id]
-    return None
 
 
 def check_initiate_auth(body: dict[str, Any]) -> None:
@@ -72,12 +56,12 @@ def check_initiate_auth(body: dict[str, Any]) -> None:
         _check_secret_hash(client, owner, parameters.get("SECRET_HASH"))
 
 
-def _check_flow_enabled(client: CognitoIdpUserPoolClient, flow: str) -> None:
+def _check_flow_enabled(client: MotoClient, flow: str) -> None:
     enabled = client.extended_config.get("ExplicitAuthFlows") or DEFAULT_FLOWS
     settings = _FLOW_SETTING.get(flow)
     if settings and not set(settings) & set(enabled):
         # Exact text quoted from AWS by an emulator PR; UNCONFIRMED on an AWS page (§2.1).
-        raise AwsError("InvalidParameterException", f"{flow} flow not enabled for this client")
+        raise InvalidParameterException(f"{flow} flow not enabled for this client")
 
 
 def expected_secret_hash(client_secret: str, username: str, client_id: str) -> str:
@@ -86,60 +70,63 @@ def expected_secret_hash(client_secret: str, username: str, client_id: str) -> s
     return base64.b64encode(digest).decode()
 
 
-def _check_secret_hash(client: CognitoIdpUserPoolClient, username: str, secret_hash: str | None) -> None:
+def _check_secret_hash(client: MotoClient, username: str, secret_hash: str | None) -> None:
     # moto skips this check for USER_PASSWORD_AUTH; AWS answers both cases (aws-facts.md §2.4).
     if not client.generate_secret:
         return
     if not secret_hash:
-        raise AwsError("NotAuthorizedException", f"Unable to verify secret hash for client {client.id}")
+        raise NotAuthorizedException(f"Unable to verify secret hash for client {client.id}")
     if not hmac.compare_digest(secret_hash, expected_secret_hash(client.secret, username, client.id)):
-        raise AwsError("NotAuthorizedException", f"SecretHash does not match for the client: {client.id}")
+        raise NotAuthorizedException(f"SecretHash does not match for the client: {client.id}")
 
 
-def _check_user(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, username: str,
+def _check_user(pool: MotoUserPool, client: MotoClient, username: str,
                 simulate_unknown: bool = False) -> None:
-    user: CognitoIdpUser | None = pool._get_user(username)
+    user = moto.find_user(pool, username)
     if user is None:
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
             if simulate_unknown:
                 return  # SRP answers a simulated challenge; the error comes with the proof (§2.2)
-            raise INCORRECT_CREDENTIALS
-        raise AwsError("UserNotFoundException", "User does not exist.")
+            raise IncorrectCredentials()
+        raise UserNotFoundException("User does not exist.")
     if user.status is UserStatus.UNCONFIRMED:
         # AWS reports this even when the password is wrong (aws-facts.md §2.6).
-        raise AwsError("UserNotConfirmedException", "User is not confirmed.")
+        raise UserNotConfirmedException("User is not confirmed.")
 
 
 # --- the operations the sandbox answers itself, on moto's model ---------------------------------
 
-MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): see confirmation_codes
 
 
 def handle(operation: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """The sandbox's answer to a user-pool operation, or None to let moto answer it."""
     if "AccessToken" in body:
         _check_not_revoked(str(body["AccessToken"]))
+    if operation == "DeleteUserPool":
+        # What the sandbox added to the pool goes with it; moto then deletes its own part.
+        USER_POOLS.forget(str(body.get("UserPoolId", "")))
     answer = _ANSWERED_HERE.get(operation)
     return answer(body) if answer else None
 
 
-def _known_client(body: dict[str, Any]) -> tuple[CognitoIdpUserPool, CognitoIdpUserPoolClient]:
+def _known_client(body: dict[str, Any]) -> tuple[MotoUserPool, MotoClient]:
     client_id = str(body.get("ClientId", ""))
     found = find_client(client_id)
     if found is None:
-        raise AwsError("ResourceNotFoundException", f"User pool client {client_id} does not exist.")
+        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
     return found
 
 
-def _pool_of_token(token: str) -> CognitoIdpUserPool | None:
+def _pool_of_token(token: str) -> MotoUserPool | None:
     issuer = str(revocation.unverified_claims(token).get("iss", ""))
     return find_pool(issuer.rsplit("/", 1)[-1]) if issuer else None
 
 
-def _access_token_owner(token: str) -> tuple[CognitoIdpUserPool, CognitoIdpUser] | None:
+def _access_token_owner(token: str) -> tuple[MotoUserPool, MotoUser] | None:
     pool = _pool_of_token(token)
-    user = pool._get_user(pool.access_tokens[token][1]) if pool and token in pool.access_tokens else None
-    return None if user is None else (pool, user)  # None: moto answers with its own error
+    held = moto.access_token_owner(pool, token) if pool else None
+    user = moto.find_user(pool, held[1]) if pool and held else None
+    return None if pool is None or user is None else (pool, user)  # None: moto answers with its own error
 
 
 def _check_not_revoked(access_token: str) -> None:
@@ -170,12 +157,9 @@ def _sign_up(body: dict[str, Any]) -> dict[str, Any]:
     username = str(body.get("Username", ""))
     _check_secret_hash(client, username, body.get("SecretHash"))
     try:
-        user, _ = user_pool_auth.call_moto(pool.backend.sign_up, client.id, username,
-                                           str(body.get("Password", "")), body.get("UserAttributes") or [])
-    except AwsError as error:
-        if error.type == "UsernameExistsException":  # moto puts the username in the message
-            raise AwsError(error.type, "User already exists") from error
-        raise
+        user = moto.sign_up(pool, client.id, username, str(body.get("Password", "")), body.get("UserAttributes") or [])
+    except UsernameExistsException as error:  # moto puts the username in the message
+        raise UsernameExistsException("User already exists") from error
     answer: dict[str, Any] = {"UserConfirmed": user.status == UserStatus.CONFIRMED, "UserSub": user.id}
     delivery = confirmation_codes.sign_up_delivery(pool, user)
     if delivery:
@@ -188,17 +172,17 @@ def _confirm_sign_up(body: dict[str, Any]) -> dict[str, Any]:
     pool, client = _known_client(body)
     username = str(body.get("Username", ""))
     _check_secret_hash(client, username, body.get("SecretHash"))
-    user: CognitoIdpUser | None = pool._get_user(username)
+    user = moto.find_user(pool, username)
     if user is None:
         if client.extended_config.get("PreventUserExistenceErrors") == "ENABLED":
-            raise confirmation_codes.WRONG_CODE  # UNCONFIRMED: what AWS answers here
-        raise AwsError("UserNotFoundException", "Username/client id combination not found.")
+            raise WrongConfirmationCode()  # UNCONFIRMED: what AWS answers here
+        raise UserNotFoundException("Username/client id combination not found.")
     if user.status != UserStatus.UNCONFIRMED:
         # UNCONFIRMED text, as SDK error reports quote it.
         status = UserStatus(user.status).value
-        raise AwsError("NotAuthorizedException", f"User cannot be confirmed. Current status is {status}")
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {status}")
     confirmation_codes.use_sign_up_code(pool, user.username, str(body.get("ConfirmationCode", "")))
-    user.status = UserStatus.CONFIRMED
+    moto.confirm(user)
     return {}
 
 
@@ -207,14 +191,14 @@ def _global_sign_out(body: dict[str, Any]) -> dict[str, Any] | None:
     return None if owner is None else revocation.global_sign_out(owner[0], owner[1].username)
 
 
-def _check_client_secret(client: CognitoIdpUserPoolClient, given: Any) -> None:
+def _check_client_secret(client: MotoClient, given: Any) -> None:
     if not client.generate_secret:
         return
     if not given:
         message = f"Client {client.id} is configured for secret but secret was not received"  # §2.4
-        raise AwsError("NotAuthorizedException", message)
+        raise NotAuthorizedException(message)
     if not hmac.compare_digest(str(given).encode(), client.secret.encode()):
-        raise AwsError("UnauthorizedException", "Invalid client secret")  # UNCONFIRMED text
+        raise UnauthorizedException("Invalid client secret")  # UNCONFIRMED text
 
 
 def _revoke_token(body: dict[str, Any]) -> dict[str, Any]:
@@ -225,12 +209,12 @@ def _revoke_token(body: dict[str, Any]) -> dict[str, Any]:
 
 def _associate_software_token(body: dict[str, Any]) -> dict[str, Any] | None:
     owner = _access_token_owner(str(body.get("AccessToken", "")))
-    return None if owner is None else software_token.associate(owner[1])  # None: the Session path
+    return None if owner is None else software_token.associate(*owner)  # None: the Session path
 
 
 def _verify_software_token(body: dict[str, Any]) -> dict[str, Any] | None:
     owner = _access_token_owner(str(body.get("AccessToken", "")))
-    return None if owner is None else software_token.verify(owner[1], str(body.get("UserCode", "")))
+    return None if owner is None else software_token.verify(*owner, str(body.get("UserCode", "")))
 
 
 _ANSWERED_HERE = {
@@ -244,12 +228,3 @@ _ANSWERED_HERE = {
     "VerifySoftwareToken": _verify_software_token,
 }
 
-
-def sent_messages(path: str) -> Response:
-    """`GET /_sandbox/messages/<user pool id>`: what the pool "sent" (sandbox-only endpoint)."""
-    pool = find_pool(path.removeprefix(MESSAGES_PATH).strip("/"))
-    if pool is None:
-        body: dict[str, Any] = {"message": "User pool does not exist"}
-        return Response(json.dumps(body), status=404, content_type="application/json")
-    body = {"UserPoolId": pool.id, "Messages": confirmation_codes.sent_messages(pool)}
-    return Response(json.dumps(body), content_type="application/json")

@@ -10,10 +10,11 @@ users and pools:
 - then, as on AWS: NEW_PASSWORD_REQUIRED for a temporary password, SOFTWARE_TOKEN_MFA for a
   user with an authenticator app (`sandbox.totp`), or tokens, minted by moto's token factory
   (replaced by `sandbox.user_pool_tokens`, so they are Cognito-shaped);
-- every challenge session lasts 3 minutes (`AuthSessionValidity` default) by `clock`.
+- every challenge session lasts 3 minutes (`AuthSessionValidity` default) by the pools' clock.
 
 The caller (`sandbox.user_pool_api`) has already found the app client and checked the flow,
-SECRET_HASH and the user's existence; this module holds the rules and the pending challenges.
+SECRET_HASH and the user's existence; this module holds the rules. The pending challenges, SRP
+verifiers and authenticator secrets are the pool's state (`sandbox.user_pool_state`).
 """
 
 from __future__ import annotations
@@ -23,64 +24,46 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
-from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
-from moto.core.exceptions import JsonRESTError
-
+from sandbox import moto_adapter as moto
 from sandbox import srp, totp
-from sandbox.wire import AwsError
+from sandbox.errors import (ChallengeSessionExpired, IncorrectCredentials, InvalidChallengeSession,
+                            InvalidParameterException, UserDisabled, WrongTotpCode)
+from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus
+from sandbox.user_pool_state import USER_POOLS, KeptVerifier, PendingChallenge
 
-Clock = Callable[[], float]
-clock: Clock = time.time  # tests move it forward to expire sessions
 SESSION_SECONDS = 3 * 60  # AuthSessionValidity default: 3 minutes (aws-facts.md §1.5)
 # How far a PASSWORD_VERIFIER TIMESTAMP may be from the server's clock. AWS says "within a few
 # seconds" of the challenge without a number; 5 minutes is a guess (UNCONFIRMED).
 TIMESTAMP_SKEW_SECONDS = 5 * 60
-INCORRECT_CREDENTIALS = AwsError("NotAuthorizedException", "Incorrect username or password.")
-SESSION_EXPIRED = AwsError("NotAuthorizedException", "Invalid session for the user, session is expired.")
-# Unknown or foreign session: UNCONFIRMED text (real clients only quote the expired one).
-INVALID_SESSION = AwsError("NotAuthorizedException", "Invalid session for the user.")
-WRONG_TOTP_CODE = AwsError("CodeMismatchException", "Invalid code received for user")
-TOTP_SECRET = "lab_totp_secret"  # attribute of a moto user: the secret of a verified authenticator
 
 
-@dataclass(frozen=True)
-class PendingChallenge:
-    """A challenge the pool asked and the client has yet to answer."""
-
-    name: str
-    client_id: str
-    username: str | None  # None: a simulated challenge for a user who doesn't exist
-    issued_at: float
-    srp_session: srp.ServerSession | None = None
+def _now() -> float:
+    return USER_POOLS.clock()  # tests move it forward to expire sessions
 
 
-# --- pending challenges, kept on the moto pool so they go when the pool goes -----------------
+# --- pending challenges, the pool's state: they go when the pool goes --------------------------
 
-def _pending(pool: CognitoIdpUserPool) -> dict[str, PendingChallenge]:
-    if not hasattr(pool, "lab_pending_challenges"):
-        pool.lab_pending_challenges = {}
-    return pool.lab_pending_challenges
+def _pending(pool: MotoUserPool) -> dict[str, PendingChallenge]:
+    return USER_POOLS.of(pool.id).pending_challenges
 
 
-def _remember(pool: CognitoIdpUserPool, key: str, challenge: PendingChallenge) -> None:
+def _remember(pool: MotoUserPool, key: str, challenge: PendingChallenge) -> None:
     pending = _pending(pool)
-    for stale in [k for k, c in list(pending.items()) if clock() - c.issued_at > 2 * SESSION_SECONDS]:
+    for stale in [k for k, c in list(pending.items()) if _now() - c.issued_at > 2 * SESSION_SECONDS]:
         pending.pop(stale, None)
     pending[key] = challenge
 
 
-def _pending_challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, key: str,
+def _pending_challenge(pool: MotoUserPool, client: MotoClient, key: str,
                        name: str) -> PendingChallenge:
     challenge = _pending(pool).get(key)
     if challenge is None or challenge.client_id != client.id or challenge.name != name:
-        raise INVALID_SESSION
-    if clock() - challenge.issued_at > SESSION_SECONDS:
+        raise InvalidChallengeSession()
+    if _now() - challenge.issued_at > SESSION_SECONDS:
         _pending(pool).pop(key, None)
-        raise SESSION_EXPIRED
+        raise ChallengeSessionExpired()
     return challenge
 
 
@@ -91,7 +74,7 @@ def _new_session() -> str:
 
 # --- the steps of a sign-in -------------------------------------------------------------------
 
-def issue_tokens(pool: CognitoIdpUserPool, client_id: str, username: str) -> dict[str, Any]:
+def issue_tokens(pool: MotoUserPool, client_id: str, username: str) -> dict[str, Any]:
     """An AuthenticationResult from moto's (replaced) token factory: a new sign-in."""
     refresh_token, origin_jti = pool.create_refresh_token(client_id, username)
     access_token, expires_in = pool.create_access_token(client_id, username, origin_jti)
@@ -100,14 +83,14 @@ def issue_tokens(pool: CognitoIdpUserPool, client_id: str, username: str) -> dic
             "RefreshToken": refresh_token, "IdToken": id_token}
 
 
-def _challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, user: CognitoIdpUser,
+def _challenge(pool: MotoUserPool, client: MotoClient, user: MotoUser,
                name: str, parameters: dict[str, str]) -> dict[str, Any]:
     session = _new_session()
-    _remember(pool, session, PendingChallenge(name, client.id, user.username, clock()))
+    _remember(pool, session, PendingChallenge(name, client.id, user.username, _now()))
     return {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
 
-def new_password_parameters(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> dict[str, str]:
+def new_password_parameters(pool: MotoUserPool, user: MotoUser) -> dict[str, str]:
     """`userAttributes` and `requiredAttributes` are JSON strings; required names carry the
     `userAttributes.` prefix (aws-facts.md §2.3). `sub` is left out, as in AWS samples."""
     attributes = {a["Name"]: a["Value"] for a in user.attributes if a["Name"] != "sub"}
@@ -116,37 +99,41 @@ def new_password_parameters(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> d
             "userAttributes": json.dumps(attributes)}
 
 
-def _missing_required(pool: CognitoIdpUserPool, attributes: dict[str, str]) -> list[str]:
+def _missing_required(pool: MotoUserPool, attributes: dict[str, str]) -> list[str]:
     return [f"userAttributes.{name}" for name, schema in pool.schema_attributes.items()
             if schema.required and name not in attributes]
 
 
-def uses_authenticator(user: CognitoIdpUser) -> bool:
-    return bool(user.software_token_mfa_enabled and getattr(user, TOTP_SECRET, None))
+def _authenticator_secret(pool: MotoUserPool, user: MotoUser) -> str | None:
+    return USER_POOLS.of(pool.id).totp_secrets.get(user.id)
 
 
-def after_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, user: CognitoIdpUser) -> dict[str, Any]:
+def uses_authenticator(pool: MotoUserPool, user: MotoUser) -> bool:
+    return bool(user.software_token_mfa_enabled and _authenticator_secret(pool, user))
+
+
+def after_password(pool: MotoUserPool, client: MotoClient, user: MotoUser) -> dict[str, Any]:
     """The password is right: the next challenge, or tokens."""
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         return _challenge(pool, client, user, "NEW_PASSWORD_REQUIRED", new_password_parameters(pool, user))
-    if uses_authenticator(user):
+    if uses_authenticator(pool, user):
         # UNCONFIRMED: the exact parameters of this challenge; USER_ID_FOR_SRP is what apps read.
         return _challenge(pool, client, user, "SOFTWARE_TOKEN_MFA", {"USER_ID_FOR_SRP": user.username})
     return {"ChallengeParameters": {}, "AuthenticationResult": issue_tokens(pool, client.id, user.username)}
 
 
-def _enabled_user(pool: CognitoIdpUserPool, username: str | None) -> CognitoIdpUser:
-    user = pool._get_user(username) if username else None
+def _enabled_user(pool: MotoUserPool, username: str | None) -> MotoUser:
+    user = moto.find_user(pool, username)
     if user is None:
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     if not user.enabled:
-        raise AwsError("NotAuthorizedException", "User is disabled.")
+        raise UserDisabled()
     return user
 
 
 # --- InitiateAuth -----------------------------------------------------------------------------
 
-def initiate_auth(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, flow: str,
+def initiate_auth(pool: MotoUserPool, client: MotoClient, flow: str,
                   parameters: dict[str, str]) -> dict[str, Any] | None:
     """The answer to InitiateAuth, or None for the flows moto answers (refresh, custom)."""
     if flow == "USER_PASSWORD_AUTH":
@@ -156,35 +143,34 @@ def initiate_auth(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, fl
     return None
 
 
-def _password_auth(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+def _password_auth(pool: MotoUserPool, client: MotoClient,
                    parameters: dict[str, str]) -> dict[str, Any]:
     user = _enabled_user(pool, parameters.get("USERNAME"))
     given = str(parameters.get("PASSWORD") or "")
     if not hmac.compare_digest(given.encode(), (user.password or "").encode()):
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     return after_password(pool, client, user)
 
 
-def _pool_name(pool: CognitoIdpUserPool) -> str:
+def _pool_name(pool: MotoUserPool) -> str:
     return pool.id.split("_", 1)[1]  # "us-east-1_AbC123" → "AbC123", as the SDKs split it
 
 
-def _verifier(pool: CognitoIdpUserPool, user: CognitoIdpUser) -> srp.PasswordVerifier:
+def _verifier(pool: MotoUserPool, user: MotoUser) -> srp.PasswordVerifier:
     """The user's verifier, derived once per password (with a salt of its own), then kept."""
     fingerprint = hashlib.sha256((user.password or "").encode()).hexdigest()
-    kept: tuple[str, srp.PasswordVerifier] | None = getattr(user, "lab_srp_verifier", None)
-    if kept is None or kept[0] != fingerprint:
+    verifiers = USER_POOLS.of(pool.id).srp_verifiers
+    kept = verifiers.get(user.id)
+    if kept is None or kept.password_fingerprint != fingerprint:
         # USER_ID_FOR_SRP is the internal username: the username itself in a pool without
         # UsernameAttributes, the sub-like UUID moto stores as username in one with them.
-        kept = (fingerprint, srp.make_verifier(_pool_name(pool), user.username, user.password or ""))
-        user.lab_srp_verifier = kept
-    return kept[1]
+        kept = KeptVerifier(fingerprint, srp.make_verifier(_pool_name(pool), user.username, user.password or ""))
+        verifiers[user.id] = kept
+    return kept.verifier
 
 
-def _decoy_key(pool: CognitoIdpUserPool) -> bytes:
-    if not hasattr(pool, "lab_srp_decoy_key"):
-        pool.lab_srp_decoy_key = secrets.token_bytes(32)
-    return pool.lab_srp_decoy_key
+def _decoy_key(pool: MotoUserPool) -> bytes:
+    return USER_POOLS.of(pool.id).srp_decoy_key
 
 
 def _client_public(parameters: dict[str, str]) -> int:
@@ -195,24 +181,24 @@ def _client_public(parameters: dict[str, str]) -> int:
         value = 0
     if not srp.acceptable_client_public(value):
         # UNCONFIRMED text: AWS's answer to a missing or degenerate SRP_A was not found.
-        raise AwsError("InvalidParameterException", "Missing required parameter SRP_A" if not text else "Invalid SRP_A")
+        raise InvalidParameterException("Missing required parameter SRP_A" if not text else "Invalid SRP_A")
     return value
 
 
-def _start_srp(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+def _start_srp(pool: MotoUserPool, client: MotoClient,
                parameters: dict[str, str]) -> dict[str, Any]:
     client_public = _client_public(parameters)
     username = str(parameters.get("USERNAME") or "")
-    user = pool._get_user(username)
+    user = moto.find_user(pool, username)
     if user is not None and not user.enabled:
-        raise AwsError("NotAuthorizedException", "User is disabled.")
+        raise UserDisabled()
     # An unknown user gets a simulated challenge; the error comes at RespondToAuthChallenge (§2.2).
     verifier = _verifier(pool, user) if user else srp.decoy_verifier(_decoy_key(pool), _pool_name(pool), username)
     session = srp.start(verifier, client_public)
     # SECRET_BLOCK stands in for the session: real PASSWORD_VERIFIER answers carry no Session.
     secret_block = base64.b64encode(secrets.token_bytes(512)).decode()
     _remember(pool, secret_block, PendingChallenge("PASSWORD_VERIFIER", client.id, user.username if user else None,
-                                                   clock(), session))
+                                                   _now(), session))
     user_id = verifier.user_id_for_srp
     return {"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
         "SALT": verifier.salt_hex, "SRP_B": session.server_public_hex, "SECRET_BLOCK": secret_block,
@@ -221,7 +207,7 @@ def _start_srp(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
 
 # --- RespondToAuthChallenge -------------------------------------------------------------------
 
-def respond_to_auth_challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, name: str,
+def respond_to_auth_challenge(pool: MotoUserPool, client: MotoClient, name: str,
                               session: str, responses: dict[str, str]) -> dict[str, Any] | None:
     """The answer to RespondToAuthChallenge, or None for challenges moto answers (SMS, setup)."""
     if name == "PASSWORD_VERIFIER":
@@ -236,17 +222,17 @@ def respond_to_auth_challenge(pool: CognitoIdpUserPool, client: CognitoIdpUserPo
 def required(responses: dict[str, str], name: str) -> str:
     value = responses.get(name)
     if not value:
-        raise AwsError("InvalidParameterException", f"Missing required parameter {name}")
+        raise InvalidParameterException(f"Missing required parameter {name}")
     return str(value)
 
 
-def _same_user(pool: CognitoIdpUserPool, challenge: PendingChallenge, responses: dict[str, str]) -> None:
-    named = pool._get_user(required(responses, "USERNAME"))
+def _same_user(pool: MotoUserPool, challenge: PendingChallenge, responses: dict[str, str]) -> None:
+    named = moto.find_user(pool, required(responses, "USERNAME"))
     if challenge.username is not None and (named is None or named.username != challenge.username):
-        raise INVALID_SESSION  # UNCONFIRMED: AWS's text for a USERNAME that isn't the session's
+        raise InvalidChallengeSession()  # UNCONFIRMED: AWS's text for a USERNAME that isn't the session's
 
 
-def _verify_password_claim(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient,
+def _verify_password_claim(pool: MotoUserPool, client: MotoClient,
                            responses: dict[str, str]) -> dict[str, Any]:
     secret_block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
     challenge = _pending_challenge(pool, client, secret_block, "PASSWORD_VERIFIER")
@@ -255,11 +241,11 @@ def _verify_password_claim(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolC
     claimed = required(responses, "PASSWORD_CLAIM_SIGNATURE")
     _same_user(pool, challenge, responses)
     if not _proof_holds(pool, challenge, secret_block, timestamp, claimed):
-        raise INCORRECT_CREDENTIALS
+        raise IncorrectCredentials()
     return after_password(pool, client, _enabled_user(pool, challenge.username))
 
 
-def _proof_holds(pool: CognitoIdpUserPool, challenge: PendingChallenge, secret_block: str, timestamp: str,
+def _proof_holds(pool: MotoUserPool, challenge: PendingChallenge, secret_block: str, timestamp: str,
                  claimed: str) -> bool:
     if challenge.username is None or challenge.srp_session is None:
         return False  # a simulated challenge: no password is right for a user who doesn't exist
@@ -270,10 +256,10 @@ def _proof_holds(pool: CognitoIdpUserPool, challenge: PendingChallenge, secret_b
 def _timestamp_is_now(timestamp: str) -> bool:
     # A day written "03" fails here, as it does on AWS (pycognito strips the zero for that reason).
     moment = srp.parse_timestamp(timestamp)
-    return moment is not None and abs(moment.timestamp() - clock()) <= TIMESTAMP_SKEW_SECONDS
+    return moment is not None and abs(moment.timestamp() - _now()) <= TIMESTAMP_SKEW_SECONDS
 
 
-def _set_new_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, session: str,
+def _set_new_password(pool: MotoUserPool, client: MotoClient, session: str,
                       responses: dict[str, str]) -> dict[str, Any]:
     challenge = _pending_challenge(pool, client, session, "NEW_PASSWORD_REQUIRED")
     _same_user(pool, challenge, responses)
@@ -281,37 +267,29 @@ def _set_new_password(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient
     user = _enabled_user(pool, challenge.username)
     given = {k.removeprefix("userAttributes."): v for k, v in responses.items() if k.startswith("userAttributes.")}
     _check_required_attributes(pool, user, given)
-    call_moto(pool.backend._validate_password, pool.id, new_password)
-    user.update_attributes([{"Name": k, "Value": v} for k, v in given.items()])
-    user.password, user.status = new_password, UserStatus.CONFIRMED
+    moto.validate_password(pool, new_password)
+    moto.update_attributes(user, given)
+    moto.set_password(user, new_password)
     _pending(pool).pop(session, None)
     return after_password(pool, client, user)
 
 
-def _check_required_attributes(pool: CognitoIdpUserPool, user: CognitoIdpUser, given: dict[str, str]) -> None:
+def _check_required_attributes(pool: MotoUserPool, user: MotoUser, given: dict[str, str]) -> None:
     have = {a["Name"]: a["Value"] for a in user.attributes} | given
     missing = _missing_required(pool, have)
     if missing:
         # UNCONFIRMED text, as community reports quote it.
         name = missing[0].removeprefix("userAttributes.")
-        raise AwsError("InvalidParameterException", f"Invalid attributes given, {name} is missing")
+        raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
 
 
-def _check_authenticator_code(pool: CognitoIdpUserPool, client: CognitoIdpUserPoolClient, session: str,
+def _check_authenticator_code(pool: MotoUserPool, client: MotoClient, session: str,
                               responses: dict[str, str]) -> dict[str, Any]:
     challenge = _pending_challenge(pool, client, session, "SOFTWARE_TOKEN_MFA")
     _same_user(pool, challenge, responses)
     code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")
     user = _enabled_user(pool, challenge.username)
-    if not totp.matches(getattr(user, TOTP_SECRET), code, clock()):
-        raise WRONG_TOTP_CODE  # the session stays: the user may type the code again
+    if not totp.matches(_authenticator_secret(pool, user) or "", code, _now()):
+        raise WrongTotpCode()  # the session stays: the user may type the code again
     _pending(pool).pop(session, None)
     return {"ChallengeParameters": {}, "AuthenticationResult": issue_tokens(pool, client.id, user.username)}
-
-
-def call_moto(call: Callable[..., Any], *args: Any) -> Any:
-    """Call moto's model; its exceptions become the AWS errors they stand for."""
-    try:
-        return call(*args)
-    except JsonRESTError as error:
-        raise AwsError(error.error_type, error.message) from error

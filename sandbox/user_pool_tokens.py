@@ -2,71 +2,63 @@
 
 moto signs every pool's tokens with one shared key (`kid: dummy`), leaves out `event_id`,
 `version`, `cognito:roles`/`cognito:preferred_role`, resets `auth_time` on refresh and types
-`email_verified` as a string. The sandbox replaces moto's token factory methods with the ones
-below so that every path that issues tokens (InitiateAuth, challenges, refresh, admin calls)
-produces tokens shaped like AWS's (aws-facts.md §1). moto keeps its token bookkeeping
-(`access_tokens`, `refresh_tokens`), so GetUser and GlobalSignOut keep working.
+`email_verified` as a string. `COGNITO_TOKENS` is installed as moto's token factory (through
+`sandbox.moto_adapter`) so that every path that issues tokens (InitiateAuth, challenges,
+refresh, admin calls) produces tokens shaped like AWS's (aws-facts.md §1). moto keeps its token
+bookkeeping, so GetUser and GlobalSignOut keep working. Keys, sign-in events and the clock are
+the pool's (`sandbox.user_pool_state`).
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
-import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from moto.cognitoidp.models import CognitoIdpUserPool
 
-from sandbox.keys import KEYS, TokenUse
+from sandbox import moto_adapter as moto
+from sandbox.keys import TokenUse
+from sandbox.moto_adapter import MotoUserPool
+from sandbox.user_pool_state import USER_POOLS, SignInEvent
 
 NATIVE_SCOPE = "aws.cognito.signin.user.admin"  # aws-facts.md §2.5
 _VERIFIED_FLAGS = ("email_verified", "phone_number_verified")
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
 
-@dataclass(frozen=True)
-class SignInEvent:
-    """What stays fixed for every token issued from one sign-in (and its refreshes)."""
-
-    auth_time: int
-    event_id: str
-    # The scopes an OAuth sign-in was granted: its refreshes keep them (aws-facts.md §3.2).
-    # None for a native-API sign-in, whose access tokens carry NATIVE_SCOPE only (§2.5).
-    scope: str | None = None
-
-
-def issuer(pool: CognitoIdpUserPool) -> str:
+def issuer(pool: MotoUserPool) -> str:
     # The issuer is always on the AWS host, whatever domain the pool has (aws-facts.md §1.1).
     return f"https://cognito-idp.{pool.region}.amazonaws.com/{pool.id}"
 
 
-def _sign_in_events(pool: CognitoIdpUserPool) -> dict[str, SignInEvent]:
-    if not hasattr(pool, "lab_sign_in_events"):
-        pool.lab_sign_in_events = {}
-    return pool.lab_sign_in_events
+def _sign_in_events(pool: MotoUserPool) -> dict[str, SignInEvent]:
+    return USER_POOLS.of(pool.id).sign_in_events
 
 
-def _sign_in_event(pool: CognitoIdpUserPool, origin_jti: str) -> SignInEvent:
+def _now() -> int:
+    return int(USER_POOLS.clock())
+
+
+def _sign_in_event(pool: MotoUserPool, origin_jti: str) -> SignInEvent:
     events = _sign_in_events(pool)
     if origin_jti not in events:
-        events[origin_jti] = SignInEvent(int(time.time()), str(uuid.uuid4()))
+        events[origin_jti] = SignInEvent(_now(), str(uuid.uuid4()))
     return events[origin_jti]
 
 
-def record_sign_in(pool: CognitoIdpUserPool, origin_jti: str, auth_time: int, scope: str) -> None:
+def record_sign_in(pool: MotoUserPool, origin_jti: str, auth_time: int, scope: str) -> None:
     """Remember an OAuth sign-in: it happened at the sign-in page, before the code was redeemed."""
     _sign_in_events(pool)[origin_jti] = SignInEvent(auth_time, str(uuid.uuid4()), scope)
 
 
-def granted_scope(pool: CognitoIdpUserPool, origin_jti: str) -> str | None:
+def granted_scope(pool: MotoUserPool, origin_jti: str) -> str | None:
     """The scopes of the OAuth sign-in behind these tokens, or None for a native sign-in."""
     return _sign_in_event(pool, origin_jti).scope
 
 
-def token_lifetime(pool: CognitoIdpUserPool, client_id: str, token_use: TokenUse) -> int:
+def token_lifetime(pool: MotoUserPool, client_id: str, token_use: TokenUse) -> int:
     """Seconds a token lives, from the app client's settings (default 1 hour, §1.5)."""
     client = pool.clients.get(client_id)
     config = client.extended_config if client else {}
@@ -76,8 +68,14 @@ def token_lifetime(pool: CognitoIdpUserPool, client_id: str, token_use: TokenUse
     return int(config.get(key) or 1) * _UNIT_SECONDS[units]
 
 
-def _group_claims(pool: CognitoIdpUserPool, username: str) -> dict[str, Any]:
-    groups = sorted(pool._get_user(username).groups, key=lambda g: g.precedence or 0)
+def _user(pool: MotoUserPool, username: str) -> moto.MotoUser:
+    user = moto.find_user(pool, username)
+    assert user is not None, "moto asks for tokens of users it holds"
+    return user
+
+
+def _group_claims(pool: MotoUserPool, username: str) -> dict[str, Any]:
+    groups = sorted(_user(pool, username).groups, key=lambda g: g.precedence or 0)
     if not groups:
         return {}
     claims: dict[str, Any] = {"cognito:groups": [group.group_name for group in groups]}
@@ -90,9 +88,9 @@ def _group_claims(pool: CognitoIdpUserPool, username: str) -> dict[str, Any]:
     return claims
 
 
-def _readable_attributes(pool: CognitoIdpUserPool, client_id: str, username: str) -> dict[str, Any]:
-    claims: dict[str, Any] = pool.get_user_extra_data_by_client_id(client_id, username)
-    for attribute in pool._get_user(username).attributes:
+def _readable_attributes(pool: MotoUserPool, client_id: str, username: str) -> dict[str, Any]:
+    claims = moto.readable_attributes(pool, client_id, username)
+    for attribute in _user(pool, username).attributes:
         if attribute["Name"].startswith("custom:"):
             claims[attribute["Name"]] = attribute["Value"]  # custom attributes stay strings
     for flag in _VERIFIED_FLAGS:
@@ -102,12 +100,12 @@ def _readable_attributes(pool: CognitoIdpUserPool, client_id: str, username: str
     return claims
 
 
-def _base_claims(pool: CognitoIdpUserPool, username: str, origin_jti: str, token_use: TokenUse,
+def _base_claims(pool: MotoUserPool, username: str, origin_jti: str, token_use: TokenUse,
                  lifetime: int) -> dict[str, Any]:
     event = _sign_in_event(pool, origin_jti)
-    now = int(time.time())
+    now = _now()
     return {
-        "sub": pool._get_user(username).id,
+        "sub": _user(pool, username).id,
         "iss": issuer(pool),
         "origin_jti": origin_jti,
         "event_id": event.event_id,
@@ -119,16 +117,16 @@ def _base_claims(pool: CognitoIdpUserPool, username: str, origin_jti: str, token
     }
 
 
-def sign(pool: CognitoIdpUserPool, claims: dict[str, Any], token_use: TokenUse) -> str:
-    key = KEYS.for_pool(pool.id).for_use(token_use)
+def sign(pool: MotoUserPool, claims: dict[str, Any], token_use: TokenUse) -> str:
+    key = USER_POOLS.of(pool.id).keys.for_use(token_use)
     # Cognito's header has only kid and alg, no typ (aws-facts.md §1.1).
     return jwt.encode(claims, key.private_key, algorithm="RS256",
                       headers={"kid": key.kid, "alg": "RS256", "typ": None})
 
 
-def id_token_claims(pool: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str,
+def id_token_claims(pool: MotoUserPool, client_id: str, username: str, origin_jti: str,
                     extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    user = pool._get_user(username)
+    user = _user(pool, username)
     claims = _base_claims(pool, username, origin_jti, "id", token_lifetime(pool, client_id, "id"))
     claims.update(_group_claims(pool, username))
     claims.update(_readable_attributes(pool, client_id, username))
@@ -137,9 +135,9 @@ def id_token_claims(pool: CognitoIdpUserPool, client_id: str, username: str, ori
     return claims
 
 
-def access_token_claims(pool: CognitoIdpUserPool, client_id: str, username: str, origin_jti: str,
+def access_token_claims(pool: MotoUserPool, client_id: str, username: str, origin_jti: str,
                         scope: str = NATIVE_SCOPE) -> dict[str, Any]:
-    user = pool._get_user(username)
+    user = _user(pool, username)
     lifetime = token_lifetime(pool, client_id, "access")
     claims = _base_claims(pool, username, origin_jti, "access", lifetime)
     claims.update(_group_claims(pool, username))
@@ -148,10 +146,10 @@ def access_token_claims(pool: CognitoIdpUserPool, client_id: str, username: str,
     return claims
 
 
-def client_credentials_claims(pool: CognitoIdpUserPool, client_id: str, scope: str) -> dict[str, Any]:
+def client_credentials_claims(pool: MotoUserPool, client_id: str, scope: str) -> dict[str, Any]:
     """A machine-to-machine access token: no user, so `sub` is the client id, and no username
     or groups. UNCONFIRMED (aws-facts.md UNCONFIRMED item 4): no AWS page lists these claims."""
-    now = int(time.time())
+    now = _now()
     return {"sub": client_id, "token_use": "access", "scope": scope, "auth_time": now,
             "iss": issuer(pool), "exp": now + token_lifetime(pool, client_id, "access"), "iat": now,
             "version": 2, "jti": str(uuid.uuid4()), "client_id": client_id}
@@ -165,33 +163,34 @@ def opaque_refresh_token() -> str:
     return ".".join(parts)
 
 
-def _create_id_token(self: CognitoIdpUserPool, client_id: str, username: str,
-                     origin_jti: str) -> tuple[str, int]:
-    token = sign(self, id_token_claims(self, client_id, username, origin_jti), "id")
-    self.id_tokens[token] = (client_id, username)
-    return token, token_lifetime(self, client_id, "id")
+class CognitoTokens:
+    """moto's token factory, replaced (`moto_adapter.TokenFactory`): Cognito-shaped tokens,
+    registered in moto's token registries so GetUser and GlobalSignOut see them."""
+
+    def id_token(self, pool: MotoUserPool, client_id: str, username: str, origin_jti: str) -> tuple[str, int]:
+        token = sign(pool, id_token_claims(pool, client_id, username, origin_jti), "id")
+        moto.register_id_token(pool, token, client_id, username)
+        return token, token_lifetime(pool, client_id, "id")
+
+    def access_token(self, pool: MotoUserPool, client_id: str, username: str, origin_jti: str) -> tuple[str, int]:
+        scope = _sign_in_event(pool, origin_jti).scope or NATIVE_SCOPE  # an OAuth refresh keeps its scopes
+        token = sign(pool, access_token_claims(pool, client_id, username, origin_jti, scope), "access")
+        moto.register_access_token(pool, token, client_id, username)
+        return token, token_lifetime(pool, client_id, "access")
+
+    def refresh_token(self, pool: MotoUserPool, client_id: str, username: str) -> tuple[str, str]:
+        refresh_token, origin_jti = opaque_refresh_token(), str(uuid.uuid4())
+        moto.register_refresh_token(pool, refresh_token, client_id, username, origin_jti)
+        _sign_in_event(pool, origin_jti)  # a new sign-in: auth_time is now
+        return refresh_token, origin_jti
 
 
-def _create_access_token(self: CognitoIdpUserPool, client_id: str, username: str,
-                         origin_jti: str) -> tuple[str, int]:
-    scope = _sign_in_event(self, origin_jti).scope or NATIVE_SCOPE  # an OAuth refresh keeps its scopes
-    token = sign(self, access_token_claims(self, client_id, username, origin_jti, scope), "access")
-    self.access_tokens[token] = (client_id, username)
-    return token, token_lifetime(self, client_id, "access")
-
-
-def _create_refresh_token(self: CognitoIdpUserPool, client_id: str, username: str) -> tuple[str, str]:
-    refresh_token, origin_jti = opaque_refresh_token(), str(uuid.uuid4())
-    self.refresh_tokens[refresh_token] = (client_id, username, origin_jti)
-    _sign_in_event(self, origin_jti)  # a new sign-in: auth_time is now
-    return refresh_token, origin_jti
+COGNITO_TOKENS = CognitoTokens()
 
 
 def install() -> None:
     """Make moto's user pools mint Cognito-shaped tokens. Idempotent."""
-    CognitoIdpUserPool.create_id_token = _create_id_token
-    CognitoIdpUserPool.create_access_token = _create_access_token
-    CognitoIdpUserPool.create_refresh_token = _create_refresh_token
+    moto.install_token_factory(COGNITO_TOKENS)
 
 
 EXPIRED_COPY_PREFIX = "/_sandbox/expired-copy/"  # SANDBOX-ONLY: AWS has no such endpoint
@@ -204,7 +203,7 @@ def expired_copy(user_pool_id: str, token: str, now: float | None = None) -> str
     a token this pool really issued (signature and iss checked), so it mints nothing new.
     Returns None when the token is not one of the pool's.
     """
-    pool_keys = KEYS.find(user_pool_id)
+    pool_keys = USER_POOLS.keys(user_pool_id)
     try:
         header = jwt.get_unverified_header(token)
         public_key = pool_keys.public_key(str(header.get("kid"))) if pool_keys else None
@@ -215,7 +214,7 @@ def expired_copy(user_pool_id: str, token: str, now: float | None = None) -> str
     if not claims.get("iss", "").endswith("/" + user_pool_id):
         return None
     lifetime = int(claims["exp"]) - int(claims["iat"])
-    expired_at = int(now if now is not None else time.time()) - 60
+    expired_at = int(now if now is not None else USER_POOLS.clock()) - 60
     claims.update(exp=expired_at, iat=expired_at - lifetime)
     key = next(k for k in (pool_keys.id_key, pool_keys.access_key) if k.kid == header["kid"])
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid, "alg": "RS256", "typ": None})

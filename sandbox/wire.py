@@ -7,26 +7,11 @@ services (identity pool, corrections to the user pool) answer with these helpers
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-JSON_11 = "application/x-amz-json-1.1"
-
-
-@dataclass
-class AwsError(Exception):
-    """An error AWS answers with: HTTP 400, `x-amzn-ErrorType` and `{"__type", "message"}`."""
-
-    type: str
-    message: str
-    status: int = 400
-
-    def to_response(self) -> Response:
-        body = json.dumps({"__type": self.type, "message": self.message})
-        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": self.message}
-        return Response(body, status=self.status, headers=headers, content_type=JSON_11)
+from sandbox.errors import JSON_11, SerializationException
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
@@ -44,7 +29,7 @@ def json_body(request: Request) -> dict[str, Any]:
     try:
         body = json.loads(request.get_data(as_text=True) or "{}")
     except json.JSONDecodeError as error:
-        raise AwsError("SerializationException", f"Malformed JSON: {error.msg}") from error
+        raise SerializationException(f"Malformed JSON: {error.msg}") from error
     if not isinstance(body, dict):
-        raise AwsError("SerializationException", "Request body must be a JSON object")
+        raise SerializationException("Request body must be a JSON object")
     return body

@@ -10,7 +10,7 @@ import jwt
 from botocore import UNSIGNED
 from botocore.config import Config
 
-from sandbox.keys import KEYS
+from sandbox.user_pool_state import USER_POOLS
 
 
 def unsigned_client(topology: dict[str, Any], service: str) -> Any:
@@ -35,7 +35,7 @@ def resign(topology: dict[str, Any], token: str, **changes: Any) -> str:
     (what only Cognito could do: used to make e.g. an expired but genuine token)."""
     header = jwt.get_unverified_header(token)
     payload = {**claims(token), **changes}
-    keys = KEYS.find(topology["user_pool_id"])
+    keys = USER_POOLS.keys(topology["user_pool_id"])
     key = keys.id_key if keys.id_key.kid == header["kid"] else keys.access_key
     return jwt.encode(payload, key.private_key, algorithm="RS256", headers={"kid": key.kid, "typ": None})
 

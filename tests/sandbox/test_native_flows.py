@@ -20,7 +20,7 @@ import requests
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
-from sandbox import srp, totp, user_pool_auth
+from sandbox import srp, totp
 from sandbox.topology import release, seed
 from sandbox.user_pool_api import expected_secret_hash
 from tests.sandbox.helpers import claims, unsigned_client
@@ -189,13 +189,13 @@ def test_srp_secret_block_answers_one_proof_only(topology):
     assert _error(respond)[0] == "NotAuthorizedException"
 
 
-def test_srp_challenge_expires_after_three_minutes(topology, monkeypatch):
+def test_srp_challenge_expires_after_three_minutes(topology, sandbox_server, monkeypatch):
     # aws-facts.md §1.5: the auth-flow session lasts 3 minutes by default.
     client = _srp_client(topology, "carol", "Carol-passw0rd!")
     parameters = client.get_auth_params()
     challenge = client.client.initiate_auth(ClientId=client.client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=parameters)
     proof = client.process_challenge(challenge["ChallengeParameters"], parameters)
-    monkeypatch.setattr(user_pool_auth, "clock", lambda: time.time() + 181)
+    monkeypatch.setattr(sandbox_server.app.user_pools, "clock", lambda: time.time() + 181)
     assert _error(lambda: client.client.respond_to_auth_challenge(
         ClientId=client.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=proof)) == (
         "NotAuthorizedException", "Invalid session for the user, session is expired.")

@@ -7,8 +7,8 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from sandbox.role_resolution import DENIED, resolve_authenticated_role
-from sandbox.wire import AwsError
+from sandbox.errors import AwsError, RoleMappingDenied
+from sandbox.role_resolution import resolve_authenticated_role
 from tests.sandbox.helpers import unsigned_client
 from tests.sandbox.identity_helpers import enhanced_credentials, provider, sign_in_with, sts_with
 
@@ -59,9 +59,9 @@ def test_token_ambiguous_gives_the_authenticated_role():
 
 def test_token_ambiguous_deny_refuses():
     # aws-facts.md §4.1/§4.4: "The ambiguous role mapping rules denied this request".
-    with pytest.raises(AwsError) as refused:
+    with pytest.raises(RoleMappingDenied) as refused:
         resolve_authenticated_role(ROLES, _token("Deny"), {"cognito:roles": [ADMINS, READERS]})
-    assert refused.value.message == DENIED.message == "The ambiguous role mapping rules denied this request"
+    assert refused.value.message == "The ambiguous role mapping rules denied this request"
 
 
 # --- Rules ------------------------------------------------------------------------------------------

@@ -1,0 +1,187 @@
+"""Every error the sandbox answers on purpose, one class per AWS error, as moto's
+`cognitoidp/exceptions.py` does.
+
+Each error is raised **fresh**, never kept in a module-level instance: raising one shared
+instance again and again grows its `__traceback__` with every raise, and the frames it holds
+keep their locals alive (wrong passwords among them) for as long as the process runs.
+
+- `SandboxError`: the base of every error class in this package (wire errors and internal ones).
+- `AwsError`: an AWS JSON 1.1 error (`{"__type", "message"}`, aws-facts.md §0); its `type` is
+  typed (`AwsErrorType`). Subclasses named after the AWS exception carry the message; those
+  named after a situation (`IncorrectCredentials`) carry AWS's fixed text too.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar, Literal
+
+from werkzeug.wrappers import Response
+
+JSON_11 = "application/x-amz-json-1.1"
+
+AwsErrorType = Literal[
+    "CodeMismatchException", "InvalidIdentityPoolConfigurationException", "InvalidParameterException",
+    "InvalidPasswordException", "NotAuthorizedException", "ResourceNotFoundException",
+    "SerializationException", "UnauthorizedException", "UnknownOperationException",
+    "UnsupportedTokenTypeException", "UserNotConfirmedException", "UserNotFoundException",
+    "UsernameExistsException",
+]
+
+
+class SandboxError(Exception):
+    """The base class of every error the sandbox raises on purpose."""
+
+
+class AwsError(SandboxError):
+    """An error AWS answers with: HTTP 400, `x-amzn-ErrorType` and `{"__type", "message"}`."""
+
+    type: ClassVar[str]  # the AWS exception name; `AwsErrorType` for every class but MotoError
+    status: ClassVar[int] = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_response(self) -> Response:
+        body = json.dumps({"__type": self.type, "message": self.message})
+        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": self.message}
+        return Response(body, status=self.status, headers=headers, content_type=JSON_11)
+
+
+# --- one class per AWS exception the sandbox answers with --------------------------------------
+
+class CodeMismatchException(AwsError):
+    type: ClassVar[AwsErrorType] = "CodeMismatchException"
+
+
+class InvalidIdentityPoolConfigurationException(AwsError):
+    type: ClassVar[AwsErrorType] = "InvalidIdentityPoolConfigurationException"
+
+
+class InvalidParameterException(AwsError):
+    type: ClassVar[AwsErrorType] = "InvalidParameterException"
+
+
+class NotAuthorizedException(AwsError):
+    type: ClassVar[AwsErrorType] = "NotAuthorizedException"
+
+
+class ResourceNotFoundException(AwsError):
+    type: ClassVar[AwsErrorType] = "ResourceNotFoundException"
+
+
+class SerializationException(AwsError):
+    type: ClassVar[AwsErrorType] = "SerializationException"
+
+
+class UnauthorizedException(AwsError):
+    type: ClassVar[AwsErrorType] = "UnauthorizedException"
+
+
+class UnknownOperationException(AwsError):
+    type: ClassVar[AwsErrorType] = "UnknownOperationException"
+
+
+class UnsupportedTokenTypeException(AwsError):
+    type: ClassVar[AwsErrorType] = "UnsupportedTokenTypeException"
+
+
+class UserNotConfirmedException(AwsError):
+    type: ClassVar[AwsErrorType] = "UserNotConfirmedException"
+
+
+class UserNotFoundException(AwsError):
+    type: ClassVar[AwsErrorType] = "UserNotFoundException"
+
+
+class UsernameExistsException(AwsError):
+    type: ClassVar[AwsErrorType] = "UsernameExistsException"
+
+
+class InvalidPasswordException(AwsError):
+    type: ClassVar[AwsErrorType] = "InvalidPasswordException"
+
+
+class MotoError(AwsError):
+    """An error moto's model raised, passed through with moto's own type and message."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.type = error_type  # type: ignore[misc]  # moto's code, not one the sandbox names
+
+
+# --- errors with AWS's fixed text ---------------------------------------------------------------
+
+class IncorrectCredentials(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("Incorrect username or password.")
+
+
+class UserDisabled(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("User is disabled.")
+
+
+class ChallengeSessionExpired(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("Invalid session for the user, session is expired.")
+
+
+class InvalidChallengeSession(NotAuthorizedException):
+    """An unknown or foreign session: UNCONFIRMED text (real clients only quote the expired one)."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid session for the user.")
+
+
+class WrongTotpCode(CodeMismatchException):
+    def __init__(self) -> None:
+        super().__init__("Invalid code received for user")
+
+
+class WrongFirstTotpCode(CodeMismatchException):
+    """AWS's text for a wrong first code, as seen in SDK error reports; UNCONFIRMED on an AWS page."""
+
+    def __init__(self) -> None:
+        super().__init__("Code mismatch and fail enable Software Token MFA")
+
+
+class WrongConfirmationCode(CodeMismatchException):
+    """The text community reports quote for a wrong sign-up code; UNCONFIRMED on an AWS page."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid verification code provided, please try again.")
+
+
+class RevokedAccessToken(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("Access Token has been revoked")
+
+
+class RevokedRefreshToken(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("Refresh Token has been revoked")
+
+
+class InvalidRefreshToken(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("Invalid Refresh Token.")
+
+
+class RoleMappingDenied(NotAuthorizedException):
+    def __init__(self) -> None:
+        super().__init__("The ambiguous role mapping rules denied this request")
+
+
+_BY_TYPE: dict[str, type[AwsError]] = {cls.type: cls for cls in (
+    CodeMismatchException, InvalidIdentityPoolConfigurationException, InvalidParameterException,
+    NotAuthorizedException, ResourceNotFoundException, SerializationException, UnauthorizedException,
+    UnknownOperationException, UnsupportedTokenTypeException, UserNotConfirmedException,
+    UserNotFoundException, UsernameExistsException, InvalidPasswordException)}
+
+
+def from_moto(error_type: str, message: str) -> AwsError:
+    """A fresh sandbox error for an error moto raised: its own class when the sandbox names it."""
+    known = _BY_TYPE.get(error_type)
+    return known(message) if known else MotoError(error_type, message)
