@@ -34,10 +34,10 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, Iterator
 
 import pyarrow as pa
 import websockets
@@ -71,25 +71,27 @@ class StepFailed(Exception):
 # --- what the browser holds: the page of the last run, its widgets' values --------------------
 
 
+def _chosen(proto: Any) -> str | None:
+    """A selectbox's or radio's option as the browser reports it: the shown text."""
+    if proto.set_value:
+        return proto.raw_value
+    if proto.HasField("default") and proto.default < len(proto.options):
+        return proto.options[proto.default]
+    return None
+
+
 def widget_value(element: Element) -> WidgetState | None:
     """The value a browser reports for a widget it has just drawn (None: not a value widget)."""
     kind = element.WhichOneof("type")
     proto = getattr(element, kind) if kind else None
-    state = WidgetState(id=getattr(proto, "id", ""))
     if kind in ("selectbox", "radio"):
-        if proto.set_value:
-            state.string_value = proto.raw_value
-        elif proto.HasField("default") and proto.default < len(proto.options):
-            state.string_value = proto.options[proto.default]
-        else:
-            return None
-    elif kind in ("text_input", "text_area"):
-        state.string_value = proto.value if proto.set_value else proto.default
-    elif kind == "checkbox":
-        state.bool_value = proto.value if proto.set_value else proto.default
-    else:
-        return None
-    return state
+        chosen = _chosen(proto)
+        return None if chosen is None else WidgetState(id=proto.id, string_value=chosen)
+    if kind in ("text_input", "text_area"):
+        return WidgetState(id=proto.id, string_value=proto.value if proto.set_value else proto.default)
+    if kind == "checkbox":
+        return WidgetState(id=proto.id, bool_value=proto.value if proto.set_value else proto.default)
+    return None
 
 
 def element_text(element: Element) -> str:
@@ -124,7 +126,8 @@ def green_cells(elements: list[Element]) -> int:
 class Browser:
     """One attendee's tab: a websocket to the dashboard and what it would show."""
 
-    connection: Any
+    url: str  # the websocket's
+    connection: Any = None
     elements: list[Element] = field(default_factory=list)  # the last finished run's page, in order
     values: dict[str, WidgetState] = field(default_factory=dict)  # widget id → value it reports
     cache: dict[str, ForwardMsg] = field(default_factory=dict)  # cacheable messages, by hash
@@ -224,10 +227,14 @@ class Browser:
     def said(self) -> list[str]:
         return problems(self.elements) or [text[:120] for text in self.texts() if text][:3]
 
-    def expect(self, text: str, times: int = 1) -> None:
-        """No exception nor error alert, and the success text shown `times` times."""
+    def check(self) -> None:
+        """No exception nor error alert on the page."""
         if problems(self.elements):
             raise StepFailed("; ".join(problems(self.elements)))
+
+    def expect(self, text: str, times: int = 1) -> None:
+        """No exception nor error alert, and the success text shown `times` times."""
+        self.check()
         if sum(text in shown for shown in self.texts()) < times:
             raise StepFailed(f"{text!r} not shown {times}×; the page says {self.said()}")
 
@@ -239,15 +246,10 @@ def stream_url(url: str) -> str:
     return url.replace("http://", "ws://", 1).replace("https://", "wss://", 1).rstrip("/") + "/_stcore/stream"
 
 
-@asynccontextmanager
-async def browser_tab(url: str, timeout_s: float) -> AsyncIterator[Browser]:
-    async with websockets.connect(stream_url(url), subprotocols=["streamlit"], max_size=None,
-                                  open_timeout=timeout_s, ping_interval=None) as connection:
-        yield Browser(connection)
-
-
 async def step_open(tab: Browser) -> None:
-    await tab.rerun(page_hash="")  # the first request: the default page
+    """The page loads: the websocket opens and the first run (the default page) is read."""
+    tab.connection = await websockets.connect(tab.url, subprotocols=["streamlit"], max_size=None, ping_interval=None)
+    await tab.rerun(page_hash="")
     tab.expect(FOUR_LEGS)
 
 
@@ -276,7 +278,7 @@ async def step_identity_pool(tab: Browser) -> None:
 async def step_api_matrix(tab: Browser) -> None:
     await tab.follow("Next: call the API")
     await tab.click("Fill the matrix")
-    tab.expect("")
+    tab.check()
     if green_cells(tab.elements) == 0:
         raise StepFailed(f"the matrix has no passing call; the page says {tab.said()}")
 
@@ -316,16 +318,17 @@ async def run_step(tab: Browser, step: str, username: str, timeout_s: float) -> 
 
 
 async def attendee(url: str, username: str, room: Room, timeout_s: float) -> Walkthrough:
-    result = Walkthrough(username)
-    async with browser_tab(url, timeout_s) as tab:
-        for step in STEPS:
-            await room.next_step()  # a failed attendee still answers the roll call
-            if result.failed_step:
-                continue
-            try:
-                result.seconds[step] = await run_step(tab, step, username, timeout_s)
-            except (StepFailed, asyncio.TimeoutError, websockets.WebSocketException, KeyError) as error:
-                result.failed_step, result.error = step, f"{type(error).__name__}: {error}"[:300]
+    result, tab = Walkthrough(username), Browser(stream_url(url))
+    for step in STEPS:
+        await room.next_step()  # a failed attendee still answers the roll call
+        if result.failed_step:
+            continue
+        try:
+            result.seconds[step] = await run_step(tab, step, username, timeout_s)
+        except (StepFailed, asyncio.TimeoutError, OSError, websockets.WebSocketException, KeyError) as error:
+            result.failed_step, result.error = step, f"{type(error).__name__}: {error}"[:300]
+    if tab.connection is not None:
+        await tab.connection.close()  # the tab is closed: the session may end
     return result
 
 
@@ -345,6 +348,16 @@ class Server:
     url: str
     pid: int | None
     sandbox_url: str | None
+    log_path: Path | None = None  # when this benchmark started the dashboard
+
+    def tracebacks(self) -> int | None:
+        if self.log_path is None:
+            return None
+        return self.log_path.read_text(encoding="utf-8", errors="replace").count("Traceback")
+
+    def pools(self) -> int | None:
+        """User pools in its sandbox now (0 before the sandbox listens); None when unknown."""
+        return max(0, user_pool_count(self.sandbox_url)) if self.sandbox_url else None
 
     def cpu_s(self) -> float | None:
         return own_cpu_s(self.pid) if self.pid else None
@@ -368,7 +381,7 @@ def server_for(args: argparse.Namespace) -> Iterator[Server]:
         return
     with tempfile.TemporaryDirectory(prefix="cognito-lab-classroom-") as log_dir:
         with dashboard_process(Path(log_dir)) as dashboard:
-            yield Server(dashboard.url, dashboard.process.pid, dashboard.sandbox_endpoint)
+            yield Server(dashboard.url, dashboard.process.pid, dashboard.sandbox_endpoint, dashboard.log_path)
 
 
 async def phase(server: Server, users: int, window_s: float, timeout_s: float, seed: int) -> dict[str, Any]:
@@ -391,15 +404,16 @@ def released_within(server: Server, wanted: int | None, timeout_s: float) -> flo
 
 async def measure(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     # The first session starts the sandbox and imports everything, as the trainer does before class.
+    baseline_pools = server.pools()  # a running dashboard may have sessions of its own
     warm_up = await phase(server, 1, 0, args.timeout, args.seed)
-    baseline_pools = 0 if server.sandbox_url else None
     warm_released = released_within(server, baseline_pools, args.release_timeout)
     alone = await phase(server, 1, 0, args.timeout, args.seed)
     alone["released_s"] = released_within(server, baseline_pools, args.release_timeout)
     room = await phase(server, args.users, args.window, args.timeout, args.seed)
     room["released_s"] = released_within(server, baseline_pools, args.release_timeout)
     return {"warm_up_ok": warm_up["walkthroughs"][0].failed_step is None and (warm_released is not None or baseline_pools is None),
-            "alone": alone, "room": room, "hwm_kb": server.status_kb("VmHWM"), "rss_after_kb": server.status_kb("VmRSS")}
+            "alone": alone, "room": room, "hwm_kb": server.status_kb("VmHWM"), "rss_after_kb": server.status_kb("VmRSS"),
+            "tracebacks": server.tracebacks()}
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -449,6 +463,7 @@ def report(args: argparse.Namespace, measured: dict[str, Any]) -> dict[str, Any]
                     "all_released": room["released_s"] is not None, "timeout_s": args.release_timeout,
                     "reaper_interval_s": REAPER_SECONDS, "streamlit_disconnected_session_ttl_s": RESUMABLE_SECONDS},
         "warm_up_ok": measured["warm_up_ok"],
+        "dashboard_log_tracebacks": measured["tracebacks"],
     }
 
 

@@ -43,6 +43,7 @@ def test_the_server_side_figures_are_measured(two_attendees: dict):
     assert two_attendees["memory_mb"]["vm_hwm"] > 0
     release = two_attendees["release"]
     assert release["all_released"] is True and release["seconds_after_the_room_left"] is not None
+    assert two_attendees["dashboard_log_tracebacks"] == 0
 
 
 def _button(label: str, widget_id: str) -> Element:
@@ -52,7 +53,7 @@ def _button(label: str, widget_id: str) -> Element:
 
 
 def test_a_button_is_found_by_its_label_exact_before_prefix():
-    tab = Browser(connection=None, elements=[_button("Sign in with the hosted page", "a"), _button("Sign in", "b")])
+    tab = Browser("ws://127.0.0.1:9/_stcore/stream", elements=[_button("Sign in with the hosted page", "a"), _button("Sign in", "b")])
     assert tab._find("button", "Sign in").id == "b"
     assert tab._find("button", "Sign in with").id == "a"
     with pytest.raises(StepFailed, match="no button labelled 'Fill the matrix'"):
