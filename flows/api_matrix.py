@@ -16,12 +16,12 @@ from typing import Any, Callable, Literal, Mapping, get_args
 
 import requests
 
-from flows import api, breakit, oauth, predict
+from flows import api, breakit, decisions, oauth, predict
 from flows.breakit import BreakName
+from flows.decisions import Decision, Difference, FactChange, Presentation
 from flows.jwks import JwksError, JwksSource, KeySet
 from flows.jwt_decode import TokenFormatError, decode_token
 from flows.jwt_verify import Expectations, Verification, verify_token
-from flows.predict import Prediction
 from flows.redact import mask
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import ApiRoute, Target
@@ -66,7 +66,7 @@ class Cell:
     route: ApiRoute
     presented: PresentedName
     result: StepResult
-    prediction: Prediction | None = None  # None: the token checks can't tell (e.g. an IAM policy)
+    prediction: Decision | None = None  # None: the model can't tell (no keys)
     verification: Verification | None = None
     # Filled by `finished` before a cell leaves this module: the authorizer's reasoning step by
     # step, and what the backend received (None if the call did not get through).
@@ -100,7 +100,7 @@ class Cell:
 
     @property
     def predicted_status(self) -> int | None:
-        return status_of(self.prediction.outcome) if self.prediction else None
+        return self.prediction.status if self.prediction else None
 
     @property
     def agrees(self) -> bool | None:
@@ -141,10 +141,7 @@ def route_scopes(target: Target) -> tuple[str, ...]:
 
 
 def http_audience(target: Target) -> tuple[str, ...]:
-    """The HTTP API JWT authorizer's Audience as the lab builds it (sandbox topology and
-    infra/cognito-lab.yaml): every app client but the machine client. The Target does not carry
-    the authorizer's configuration, so predictions assume this."""
-    return tuple(c.client_id for name, c in target.clients.items() if name != MACHINE_CLIENT)
+    return predict.http_audience(target)
 
 
 # --- calling -----------------------------------------------------------------------------------
@@ -171,49 +168,38 @@ def verify(target: Target, token: str | None, keys: KeySet | None, now: float | 
     return verify_token(token, keys, Expectations(issuer=target.issuer), now)
 
 
-def _consumer(route: ApiRoute) -> str:
-    if route.auth == "JWT":
-        return "predict.http"
-    return "predict.rest_scoped" if route.scopes else "predict.rest"
+def presentation_of(presented: Presented, verification: Verification | None,
+                    secret_valid: bool = True) -> Presentation:
+    """What the gate sees of one column: a token (as the verifier checked it), SigV4 or nothing."""
+    if presented.credentials is not None:
+        return decisions.of_credentials(presented.credentials, secret_valid)
+    if not presented.token:
+        return decisions.NOTHING
+    return decisions.of_verification(verification, presented.bearer_prefix)
 
 
-def _predict_iam(presented: PresentedName) -> Prediction | None:
-    if presented == "nothing":
-        return Prediction("api_page.consumer.iam", False, "403 Missing Authentication Token", "api_page.reason.unsigned")
-    if presented in TOKENS:
-        return Prediction("api_page.consumer.iam", False, "403 IncompleteSignatureException",
-                          "api_page.reason.token_not_sigv4")
-    return None  # signed: whether the role's policies allow execute-api:Invoke is not in any token
-
-
-def predict_cell(target: Target, route: ApiRoute, presented: PresentedName, verification: Verification | None,
-                 now: float | None = None) -> Prediction | None:
-    """What API Gateway should answer, from the token checks of `flows.predict`."""
-    if route.auth == "NONE":
-        return Prediction("api_page.consumer.none", True, "200", "api_page.reason.public")
-    if route.auth == "AWS_IAM":
-        return _predict_iam(presented)
-    if route.auth not in TOKEN_AUTHORIZERS:
+def predict_cell(target: Target, route: ApiRoute, presented: Presented, verification: Verification | None,
+                 now: float | None = None, secret_valid: bool = True) -> Decision | None:
+    """What API Gateway should answer: the route's gate (flows.decisions) on what was presented.
+    None when the model can't tell (a token whose keys could not be had, an unmodelled authorizer)."""
+    if presented.token and verification is None and route.auth in TOKEN_AUTHORIZERS:
         return None
-    if presented in ("nothing", "credentials"):
-        reason = "api_page.reason.no_token" if presented == "nothing" else "api_page.reason.sigv4_not_a_token"
-        return Prediction(_consumer(route), False, "401 Unauthorized", reason)
-    if verification is None:
-        return None
-    if route.auth == "JWT":
-        return predict.http_jwt(verification, target.issuer, http_audience(target), route.scopes, now)
-    return predict.rest_cognito(verification, target.issuer, route.scopes, now)
+    return predict.decide_route(route, presentation_of(presented, verification, secret_valid),
+                                predict.gates_of(target), now)
 
 
 def call_cell(target: Target, route: ApiRoute, presented: Presented, keys: KeySet | None) -> Cell:
     verification = verify(target, presented.token, keys)
-    prediction = predict_cell(target, route, presented.name, verification)
+    prediction = predict_cell(target, route, presented, verification)
     return finished(Cell(route, presented.name, send(target, route, presented), prediction, verification), target)
 
 
 def finished(cell: Cell, target: Target) -> Cell:
     """The cell with its reasoning and the backend's view worked out: ready to show as it is."""
     cell.reasons, cell.backend = reasoning(cell, target), backend_context(cell)
+    if cell.prediction is not None:  # the export says why from the same decision
+        decision = cell.prediction
+        cell.result.notes.append(Note(decision.message_key, decisions.DOCS[decision.gate], decision.params))
     return cell
 
 
@@ -234,90 +220,22 @@ def sent_authorization(cell: Cell) -> str | None:
     return next((value for name, value in headers if name.lower() == "authorization"), None)
 
 
-def _header_step(cell: Cell) -> ReasonStep:
-    """What the authorizer finds in Authorization, and whether it is the kind it takes."""
-    header, iam = sent_authorization(cell), cell.route.auth == "AWS_IAM"
-    refusal = cell.result.failure.message if cell.result.failure and iam else ""
-    if header is None:
-        return ReasonStep("api_page.step.no_header", False, detail=refusal)
-    if cell.presented == "credentials":
-        return ReasonStep("api_page.step.sigv4_header" if iam else "api_page.step.sigv4_on_token_route", iam)
-    if iam:
-        return ReasonStep("api_page.step.token_on_iam", False, detail=refusal)
-    prefix = "Bearer " if header.startswith("Bearer ") else "—"
-    return ReasonStep("api_page.step.token_header", True, {"prefix": prefix})
-
-
-def _claim_checks(verification: Verification) -> list[ReasonStep]:
-    steps = []
-    for name in ("signature", "iss", "exp"):
-        check = verification.check(name)
-        steps.append(ReasonStep(f"api_page.step.{name}", check.passed, detail=check.reason))
-    return steps
-
-
-def _rest_rule(route: ApiRoute, claims: Mapping[str, Any]) -> ReasonStep:
-    token_use = str(claims.get("token_use", "—"))
-    if not route.scopes:
-        return ReasonStep("api_page.step.rest_id_only", token_use == "id", {"token_use": token_use})
-    token_scopes = set(str(claims.get("scope", "")).split())
-    passed = token_use == "access" and bool(token_scopes & set(route.scopes))
-    return ReasonStep("api_page.step.rest_scope", passed, {"token_use": token_use, "scopes": " ".join(route.scopes),
-                                                            "token_scopes": " ".join(sorted(token_scopes)) or "—"})
-
-
-def _jwt_rules(route: ApiRoute, claims: Mapping[str, Any], audience: tuple[str, ...]) -> list[ReasonStep]:
-    claim = "aud" if "aud" in claims else "client_id"  # aud wins when both exist (§5.2)
-    named = str(claims.get(claim, "—"))
-    steps = [ReasonStep("api_page.step.audience", named in audience,
-                        {"claim": claim, "value": named, "audience": ", ".join(audience)})]
-    if route.scopes:
-        token_scopes = set(str(claims.get("scope", claims.get("scp", ""))).split())
-        params = {"scopes": " ".join(route.scopes), "token_scopes": " ".join(sorted(token_scopes)) or "—"}
-        steps.append(ReasonStep("api_page.step.http_scope", bool(token_scopes & set(route.scopes)), params))
-    return steps
-
-
-def _token_steps(cell: Cell, audience: tuple[str, ...]) -> list[ReasonStep]:
-    verification = cell.verification
-    if cell.presented not in TOKENS or verification is None:
-        return []
-    if verification.check("structure").passed is False:
-        return [ReasonStep("api_page.step.decode", False, detail=verification.check("structure").reason)]
-    rules = (_jwt_rules(cell.route, verification.claims, audience) if cell.route.auth == "JWT"
-             else [_rest_rule(cell.route, verification.claims)])
-    return _claim_checks(verification) + rules
-
-
-def _iam_steps(cell: Cell) -> list[ReasonStep]:
-    """AWS_IAM: what API Gateway said, check by check (the policy isn't in any token)."""
-    failure = cell.result.failure
-    code, message = (failure.code, failure.message) if failure else ("", "")
-    if cell.presented != "credentials":
-        return []
-    signature_ok = cell.status == 200 or (code == "AccessDeniedException" and message.startswith("User:"))
-    steps = [ReasonStep("api_page.step.sigv4_signature", signature_ok, detail="" if signature_ok else message)]
-    if signature_ok:
-        steps.append(ReasonStep("api_page.step.iam_policy", cell.status == 200, detail=message))
-    return steps
-
-
 def _verdict(cell: Cell) -> ReasonStep:
     predicted = cell.prediction.outcome if cell.prediction else "—"
     return ReasonStep("api_page.step.verdict", cell.agrees, {"predicted": predicted, "actual": cell.outcome})
 
 
 def reasoning(cell: Cell, target: Target) -> list[ReasonStep]:
-    """The authorizer's decision step by step: the token checks the lab can redo (signature, iss,
-    exp, then the route's own rule), or for AWS_IAM what API Gateway answered; then the verdict."""
-    if cell.route.auth == "NONE":
-        return [ReasonStep("api_page.step.public", True), _verdict(cell)]
-    steps = [_header_step(cell)]
-    if cell.route.auth == "AWS_IAM":
-        steps += _iam_steps(cell)
-    elif cell.route.auth in TOKEN_AUTHORIZERS:
-        steps += _token_steps(cell, http_audience(target))
-    return steps + [_verdict(cell)]
+    """The authorizer's decision step by step, as the decision model ran it (each check and the
+    fact it read), then the reason it gives, then the verdict beside what API Gateway answered."""
+    decision = cell.prediction
+    if decision is None:
+        return [_verdict(cell)]
+    steps = [ReasonStep(f"decision.check.{step.check}", step.passed, detail=f"{step.fact}: {step.value}")
+             for step in decision.steps]
+    why = ReasonStep(decision.message_key, decision.passes if decision.status is not None else None,
+                     decision.params)
+    return steps + [why, _verdict(cell)]
 
 
 def masked_canonical_request(canonical_request: str) -> str:
@@ -409,24 +327,20 @@ def other_client_token(target: Target, token: str | None, machine_token: str | N
 # --- break it ---------------------------------------------------------------------------------------
 @dataclass
 class Broken:
-    """A passing call made to fail on purpose: what changed, what came back, and why."""
+    """A passing call made to fail on purpose: the call, and the difference of the two decisions
+    (before and after the mutation: every fact that changed, and the check that refused it)."""
 
     how: BreakName
     cell: Cell  # the broken call, with its own prediction
-    before: str  # what changed, as text
-    after: str
-    explanation: str  # message key
-    genuine: Prediction | None = None  # expire: what a genuinely expired token would get
+    difference: Difference | None  # None: a decision could not be made (no keys)
+    genuine: Decision | None = None  # expire: what a genuinely expired token would get
+
+    @property
+    def changed(self) -> tuple[FactChange, ...]:
+        return self.difference.changed if self.difference else ()
 
 
-Mutation = tuple[Presented, str, str]  # the broken presentation, what changed: before, after
-
-
-def _expire(presented: Presented, other_token: str | None, now: float) -> Mutation:
-    token = presented.token or ""
-    expired = breakit.expired(token, now)
-    before, after = decode_token(token).claims.get("exp"), decode_token(expired).claims.get("exp")
-    return Presented(presented.name, expired), f"exp: {before}", f"exp: {after}"
+Mutation = tuple[Presented, bool]  # the broken presentation; whether the SigV4 secret is still right
 
 
 def sandbox_expired_copy(target: Target, token: str) -> str | None:
@@ -442,77 +356,47 @@ def sandbox_expired_copy(target: Target, token: str) -> str | None:
     return response.json().get("token") if response.ok else None
 
 
-def _expire_on(target: Target) -> Callable[[Presented, str | None, float], Mutation]:
-    def expire(presented: Presented, other_token: str | None, now: float) -> Mutation:
-        token = presented.token or ""
-        expired = sandbox_expired_copy(target, token)
-        if expired is None:
-            return _expire(presented, other_token, now)
-        before, after = decode_token(token).claims.get("exp"), decode_token(expired).claims.get("exp")
-        return Presented(presented.name, expired), f"exp: {before}", f"exp: {after} (signed by the pool)"
-    return expire
+def mutate(target: Target, presented: Presented, how: BreakName, other_token: str | None, now: float) -> Mutation:
+    """The presentation broken the `how` way (breakit.BREAKS)."""
+    token = presented.token or ""
+    if how == "expire":
+        return Presented(presented.name, sandbox_expired_copy(target, token) or breakit.expired(token, now)), True
+    if how == "tamper":
+        return Presented(presented.name, breakit.tampered(token).token), True
+    if how == "other_client":
+        return Presented(presented.name, other_token), True
+    if how == "drop_bearer":
+        return Presented(presented.name, presented.token, bearer_prefix=False), True
+    return Presented(presented.name, credentials=breakit.wrong_secret(presented.credentials or {"SecretKey": ""})), False
 
 
-def _tamper(presented: Presented, other_token: str | None, now: float) -> Mutation:
-    forged = breakit.tampered(presented.token or "")
-    return Presented(presented.name, forged.token), f"{forged.claim}: {forged.before}", f"{forged.claim}: {forged.after}"
-
-
-def _other_client(presented: Presented, other_token: str | None, now: float) -> Mutation:
-    before, after = client_of(presented.token or ""), client_of(other_token or "")
-    return Presented(presented.name, other_token), f"app client: {before}", f"app client: {after}"
-
-
-def _drop_bearer(presented: Presented, other_token: str | None, now: float) -> Mutation:
-    dropped = Presented(presented.name, presented.token, bearer_prefix=False)
-    return dropped, "Authorization: Bearer <token>", "Authorization: <token>"
-
-
-def _wrong_secret(presented: Presented, other_token: str | None, now: float) -> Mutation:
-    credentials = presented.credentials or {"SecretKey": ""}
-    wrong = breakit.wrong_secret(credentials)
-    # Only the last characters: enough to see the one that changed, never the whole secret.
-    before, after = str(credentials["SecretKey"])[-4:], str(wrong["SecretKey"])[-4:]
-    return Presented(presented.name, credentials=wrong), f"SecretKey: …{before}", f"SecretKey: …{after}"
-
-
-_MUTATIONS = {"expire": _expire, "tamper": _tamper, "other_client": _other_client,
-              "drop_bearer": _drop_bearer, "wrong_secret": _wrong_secret}
-_BREAK_DOCS = {"expire": DOC_REST_FAILURES, "tamper": DOC_REST_FAILURES, "other_client": DOC_AUDIENCE,
-               "drop_bearer": DOC_BEARER, "wrong_secret": DOC_IAM_403}
-
-
-def _explained(how: BreakName, broken: Cell) -> str:
-    """Which explanation: some breaks don't break (and saying so is the lesson)."""
-    if how == "expire" and broken.verification is not None and broken.verification.check("signature").passed:
-        return "api_page.break.expire.genuine"
-    if how in ("other_client", "drop_bearer"):
-        return f"api_page.break.{how}.{'passed' if broken.status == 200 else 'refused'}"
-    return f"api_page.break.{how}.explain"
-
-
-def _predicted_break(target: Target, cell: Cell, how: BreakName, broken: Cell,
-                     now: float) -> tuple[Prediction | None, Prediction | None]:
-    """The broken call's prediction, and for `expire` what a genuinely expired token would get."""
-    if how == "wrong_secret":  # the lab knows it signed with a wrong key, so it can foretell this one
-        wrong = Prediction("api_page.consumer.iam", False, "403 InvalidSignatureException", "api_page.reason.wrong_secret")
-        return wrong, None
+def _genuinely_expired(target: Target, cell: Cell, presented: Presented, how: BreakName, now: float) -> Decision | None:
+    """For `expire`: the decision for the original token once the clock has moved past its exp."""
     if how != "expire" or cell.verification is None:
-        return broken.prediction, None
-    past_exp = float(cell.verification.claims.get("exp", now)) + 1  # the clock moved past exp
-    return broken.prediction, predict_cell(target, cell.route, cell.presented, cell.verification, past_exp)
+        return None
+    past_exp = float(cell.verification.claims.get("exp", now)) + 1
+    return predict_cell(target, cell.route, presented, cell.verification, past_exp)
 
 
 def break_cell(target: Target, cell: Cell, presented: Presented, how: BreakName, other_token: str | None = None,
                now: float | None = None) -> Broken:
-    """Call `cell`'s route again with the presentation broken the `how` way (breakit.BREAKS).
+    """Call `cell`'s route again with the presentation broken the `how` way, and explain the result
+    by difference: the decision before and after, which facts changed, which check refused it.
     `other_token`: another app client's token, for `other_client`."""
     now = time.time() if now is None else now
-    mutate = _expire_on(target) if how == "expire" else _MUTATIONS[how]
-    mutated, before, after = mutate(presented, other_token, now)
-    verification = verify(target, mutated.token, load_keys(target), now)
-    broken = Cell(cell.route, presented.name, send(target, cell.route, mutated),
-                  predict_cell(target, cell.route, presented.name, verification, now), verification)
-    broken.result.notes[:0] = [Note(f"api_page.note.{how}", _BREAK_DOCS[how])]
-    broken.prediction, genuine = _predicted_break(target, cell, how, broken, now)
-    return Broken(how, finished(broken, target), before, after, _explained(how, broken), genuine)
+    mutated, secret_valid = mutate(target, presented, how, other_token, now)
+    keys = load_keys(target)
+    verification = verify(target, mutated.token, keys, now)
+    after = predict_cell(target, cell.route, mutated, verification, now, secret_valid)
+    broken = Cell(cell.route, presented.name, send(target, cell.route, mutated), after, verification)
+    before = predict_cell(target, cell.route, presented, verify(target, presented.token, keys, now), now)
+    difference = None
+    if before is not None and after is not None:
+        difference = decisions.difference(before, after, presentation_of(presented, cell.verification),
+                                          presentation_of(mutated, verification, secret_valid))
+        broken.result.notes[:0] = [Note("decision.break.facts", _BREAK_DOCS[how], {"facts": difference.changed_text})]
+    return Broken(how, finished(broken, target), difference, _genuinely_expired(target, cell, presented, how, now))
+
+
+_BREAK_DOCS = {"expire": DOC_REST_FAILURES, "tamper": DOC_REST_FAILURES, "other_client": DOC_AUDIENCE,
+               "drop_bearer": DOC_BEARER, "wrong_secret": DOC_IAM_403}

@@ -3,6 +3,7 @@
     python -m flows decode TOKEN
     python -m flows verify TOKEN [--jwks FILE_OR_URL] [--user-pool-id ID | --issuer URL] ...
     python -m flows audit FILE [--jwks FILE_OR_URL] [--user-pool-id ID | --issuer URL] ... [--json]
+    python -m flows predict TOKEN --topology FILE | --target aws [--route KEY ...] [--json]
 
 TOKEN and FILE may be `-` for stdin. Exit status: 0 valid (decoded; audit: every token valid),
 1 invalid or malformed (audit: any token), 2 usage error. Results go to stdout as JSON (audit: a
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flows.cli_predict import add_predict_arguments, run_predict
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
 from flows.audit import AuditInputError, AuditRow, audit_tokens, summarize
 from flows.errors import FlowsError
@@ -283,6 +285,8 @@ COMMANDS: tuple[Command, ...] = (
             _add_audit_arguments, run_audit),
     Command("walkthrough", "run all four legs against the sandbox or AWS; non-zero exit if a leg fails",
             add_walkthrough_arguments, run_walkthrough_command),
+    Command("predict", "the decision of every route of a topology for one token; exit 0 only if all let it through",
+            add_predict_arguments, run_predict),
 )
 
 

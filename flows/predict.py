@@ -1,92 +1,73 @@
-""""Would it pass?": what each AWS consumer of a token would decide, and why.
-
-Pure functions over a token's claims and whether its signature checked out, following the
-rules of aws-facts.md §4.1 (identity pool), §5.1 (REST Cognito authorizer), §5.2 (HTTP API JWT
-authorizer) and §6. They predict; the API page shows what the sandbox actually answers.
+"""Predictions for a target's routes: each route's gate (flows.decisions) configured as the target
+builds it, applied to what the caller presents. The matrix, "would it pass?" and
+`python -m flows predict` all go through `decide_route`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Mapping
 
-from flows.jwt_verify import Verification
+from flows import decisions
+from flows.decisions import Decision, IamGate, Presentation, TokenGate
+from flows.jwks import KeySet
+from flows.jwt_verify import Expectations, verify_token
+from flows.target import ApiRoute, Target
+
+MACHINE_CLIENT = "machine"  # client_credentials only: not in the HTTP API's Audience
 
 
 @dataclass(frozen=True)
-class Prediction:
-    consumer: str  # message key naming the consumer
-    passes: bool
-    outcome: str  # e.g. "200", "401 Unauthorized", "NotAuthorizedException"
-    reason: str  # message key
-    params: dict[str, Any] = field(default_factory=dict)
+class ApiGates:
+    """How the target's authorizers are configured: the issuer they trust, the HTTP API's
+    Audience, and (when known) which roles may invoke the AWS_IAM methods."""
+
+    issuer: str
+    audience: tuple[str, ...]
+    may_invoke: Mapping[str, bool] | None = None
 
 
-def _scopes(claims: dict[str, Any]) -> set[str]:
-    return set(str(claims.get("scope", claims.get("scp", ""))).split())
+def http_audience(target: Target) -> tuple[str, ...]:
+    """The HTTP API JWT authorizer's Audience as the lab builds it (sandbox topology and
+    infra/cognito-lab.yaml): every app client but the machine client. The Target does not carry
+    the authorizer's configuration, so predictions assume this."""
+    return tuple(c.client_id for name, c in target.clients.items() if name != MACHINE_CLIENT)
 
 
-def _basics(verification: Verification, issuer: str, now: float) -> str | None:
-    """The reason key if the token fails what every consumer checks first, else None."""
-    claims = verification.claims
-    if verification.check("signature").passed is not True:
-        return "predict.reason.signature"
-    if claims.get("iss") != issuer:
-        return "predict.reason.issuer"
-    if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= now:
-        return "predict.reason.expired"
+def gates_of(target: Target, may_invoke: Mapping[str, bool] | None = None) -> ApiGates:
+    return ApiGates(target.issuer, http_audience(target), may_invoke)
+
+
+def decide_route(route: ApiRoute, presentation: Presentation, gates: ApiGates,
+                 now: float | None = None) -> Decision | None:
+    """The route's gate applied to the presentation; None for an authorizer the lab does not model."""
+    now = time.time() if now is None else now
+    if route.auth == "NONE":
+        return decisions.public_route()
+    if route.auth == "AWS_IAM":
+        return decisions.aws_iam(presentation, IamGate(gates.may_invoke))
+    if route.auth == "COGNITO_USER_POOLS":
+        return decisions.rest_cognito(presentation, TokenGate("COGNITO_USER_POOLS", gates.issuer, route.scopes), now)
+    if route.auth == "JWT":
+        return decisions.http_jwt(presentation, TokenGate("JWT", gates.issuer, route.scopes, gates.audience), now)
     return None
 
 
-def rest_cognito(verification: Verification, issuer: str, method_scopes: tuple[str, ...] = (),
-                 now: float | None = None) -> Prediction:
-    consumer = "predict.rest_scoped" if method_scopes else "predict.rest"
-    problem = _basics(verification, issuer, now or time.time())
-    if problem == "predict.reason.expired":
-        return Prediction(consumer, False, '401 "The incoming token has expired"', problem)
-    if problem:
-        return Prediction(consumer, False, "401 Unauthorized", problem)
-    claims = verification.claims
-    if not method_scopes:
-        if claims.get("token_use") != "id":
-            return Prediction(consumer, False, "401 Unauthorized", "predict.reason.rest_needs_id")
-        return Prediction(consumer, True, "200", "predict.reason.rest_id_ok")
-    matching = sorted(_scopes(claims) & set(method_scopes))
-    if claims.get("token_use") != "access" or not matching:
-        return Prediction(consumer, False, "401 Unauthorized", "predict.reason.rest_needs_scope",
-                          {"scopes": " ".join(method_scopes)})
-    return Prediction(consumer, True, "200", "predict.reason.rest_scope_ok", {"scopes": " ".join(matching)})
+def token_presentation(token: str | None, target: Target, keys: KeySet | None,
+                       now: float | None = None, bearer_prefix: bool = True) -> Presentation:
+    """A token (or nothing) as a gate sees it, checked against the pool's keys."""
+    if not token:
+        return decisions.NOTHING
+    if keys is None:
+        return decisions.of_verification(None, bearer_prefix)
+    verification = verify_token(token, keys, Expectations(issuer=target.issuer), now)
+    return decisions.of_verification(verification, bearer_prefix)
 
 
-def http_jwt(verification: Verification, issuer: str, audience: tuple[str, ...],
-             route_scopes: tuple[str, ...] = (), now: float | None = None) -> Prediction:
-    problem = _basics(verification, issuer, now or time.time())
-    if problem:
-        return Prediction("predict.http", False, "401 Unauthorized", problem)
-    claims = verification.claims
-    named = claims["aud"] if "aud" in claims else claims.get("client_id")  # aud wins when both exist
-    if named not in audience:
-        return Prediction("predict.http", False, "401 Unauthorized", "predict.reason.audience", {"client": str(named)})
-    if route_scopes and not _scopes(claims) & set(route_scopes):
-        return Prediction("predict.http", False, "403 Forbidden (unconfirmed)", "predict.reason.http_scope",
-                          {"scopes": " ".join(route_scopes)})
-    return Prediction("predict.http", True, "200", "predict.reason.http_ok", {"claim": "aud" if "aud" in claims else "client_id"})
-
-
-def identity_pool(verification: Verification, issuer: str, pool_client_ids: tuple[str, ...],
-                  now: float | None = None) -> Prediction:
-    claims = verification.claims
-    problem = _basics(verification, issuer, now or time.time())
-    failures = {"predict.reason.signature": "Couldn't verify signed token.",
-                "predict.reason.issuer": "Issuer doesn't match providerName",
-                "predict.reason.expired": "Token expired"}
-    if problem:
-        return Prediction("predict.identity", False, f"NotAuthorizedException: {failures[problem]}", problem)
-    if "aud" not in claims:
-        return Prediction("predict.identity", False, "NotAuthorizedException: Missing a required claim: aud",
-                          "predict.reason.identity_needs_id")
-    if claims["aud"] not in pool_client_ids:
-        return Prediction("predict.identity", False, "NotAuthorizedException: Token is not from a supported provider",
-                          "predict.reason.identity_client")
-    return Prediction("predict.identity", True, "IdentityId + credentials", "predict.reason.identity_ok")
+def predict_routes(token: str | None, target: Target, keys: KeySet | None,
+                   now: float | None = None) -> list[tuple[ApiRoute, Decision | None]]:
+    """The decision of every route of the target for one token (`python -m flows predict`)."""
+    presentation = token_presentation(token, target, keys, now)
+    gates = gates_of(target)
+    return [(route, decide_route(route, presentation, gates, now)) for route in target.routes]

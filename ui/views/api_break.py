@@ -10,6 +10,7 @@ from flows.api_matrix import Broken, Cell
 from flows.breakit import applicable_breaks
 from ui.controllers import api as controller
 from ui.i18n import t
+from ui.state import session
 from ui.views.api_cell import render_status, render_tabs
 from ui.widgets.step import render_step
 
@@ -26,12 +27,20 @@ def _render_buttons(cell: Cell, on_break: Callable[[str], None]) -> None:
         column.button(t(f"api_page.break.{how}"), key=f"break-{how}", on_click=on_break, args=(how,))
 
 
+def _changed_lines(broken: Broken) -> str:
+    """Every fact that changed, as a diff: the token type, the client, the expiry, the signature..."""
+    lines = [f"- {t(f'decision.fact.{c.fact}')}: {c.before}\n+ {t(f'decision.fact.{c.fact}')}: {c.after}"
+             for c in broken.changed]
+    return "\n".join(lines) or t("api_page.break.nothing_changed")
+
+
 def _render_broken(broken: Broken) -> None:
     st.markdown(f"**{t('api_page.break.done', how=t(f'api_page.break.{broken.how}'))}**")
     st.caption(t("api_page.break.changed"))
-    st.code(f"- {broken.before}\n+ {broken.after}", language="diff")  # claims are wire text
+    st.code(_changed_lines(broken), language="diff")  # claims are wire text
     render_status(broken.cell)
-    st.info(t(broken.explanation), icon="🔧")
+    if broken.difference is not None:
+        st.info(broken.difference.message(session().lang), icon="🔧")
     if broken.genuine is not None:
         st.info(t("api_page.break.genuine", outcome=broken.genuine.outcome), icon="⏰")
     render_tabs(broken.cell)

@@ -46,7 +46,7 @@ def render_verdict(cell: Cell) -> None:
     """The answer and the prediction side by side (both as table text: the answer is from the wire)."""
     prediction = cell.prediction
     predicted = prediction.outcome if prediction else t("api_page.cell.not_predicted")
-    why = t(prediction.reason, **prediction.params) if prediction else t("api_page.reason.iam_policy_decides")
+    why = t(prediction.message_key, **prediction.params) if prediction else t("api_page.cell.not_predicted")
     rows = [(t("api_page.verdict.outcome"), cell.outcome),
             (t("api_page.verdict.predicted"), predicted),
             (t("api_page.verdict.why"), why),

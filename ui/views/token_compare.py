@@ -44,6 +44,6 @@ def render_predictions(verification: Verification, target: Target, key: str) -> 
     scope = st.selectbox(t("predict.scope"), consumers.scopes_to_try(target), key=f"predict-scope-{key}")
     audience = st.text_input(t("predict.audience"), value=consumers.default_audience(target), key=f"predict-audience-{key}")
     found = consumers.predictions(verification, target, scope, consumers.audience_from(audience))
-    rows = [{t("predict.consumer"): t(p.consumer), t("predict.outcome"): ("✅ " if p.passes else "❌ ") + p.outcome,
-             t("predict.why"): t(p.reason, **p.params)} for p in found]
+    rows = [{t("predict.consumer"): t(p.gate_key), t("predict.outcome"): ("✅ " if p.passes else "❌ ") + p.outcome,
+             t("predict.why"): t(p.message_key, **p.params)} for p in found]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
