@@ -342,8 +342,8 @@ _ROLE_REASONS: dict[str, ReasonCode] = {
 def _role_choice(trail: _Trail, explanation: RoleExplanation) -> Decision:
     reason = _ROLE_REASONS[explanation.reasons[-1].key]
     trail.passed("role", not explanation.refused, "role", explanation.role_arn or NONE_SHOWN)
-    if explanation.refused:
-        return trail.decide(400, reason, "InvalidIdentityPoolConfigurationException")
+    if explanation.refused:  # aws-facts.md §4.4: a Deny, or a CustomRoleArn not in cognito:roles
+        return trail.decide(400, reason, "NotAuthorizedException")
     return trail.decide(200, reason, "credentials", explanation.role_arn)
 
 
