@@ -17,6 +17,7 @@ from typing import Any
 from flows import predict
 from flows.cli_walkthrough import _aws_target
 from flows.decisions import Decision
+from flows.errors import FlowsError
 from flows.jwks import JwksError
 from flows.target import ApiRoute, Target, target_from_topology
 from flows.target_sources import TargetConfigError
@@ -46,7 +47,7 @@ def add_predict_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
-class PredictUsageError(ValueError):
+class PredictUsageError(FlowsError, ValueError):
     """The command can't run as asked. Exit status 2."""
 
 

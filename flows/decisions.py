@@ -212,10 +212,9 @@ def _token_basics(trail: _Trail, presentation: Presentation, issuer: str, now: f
     facts = facts_of(presentation)
     if not trail.passed("authorization", presentation.kind != "nothing", "authorization", facts["authorization"]):
         return trail.decide(401, "no_token", UNAUTHORIZED)
-    if not trail.passed("format", presentation.kind == "token", "authorization", facts["authorization"]):
-        return trail.decide(401, "not_a_token", UNAUTHORIZED)
-    if not trail.passed("format", presentation.well_formed, "token_use", facts["token_use"]):
-        return trail.decide(401, "malformed", UNAUTHORIZED)
+    is_jwt = presentation.kind == "token" and presentation.well_formed
+    if not trail.passed("format", is_jwt, "authorization", facts["authorization"]):
+        return trail.decide(401, "malformed" if presentation.kind == "token" else "not_a_token", UNAUTHORIZED)
     if not trail.passed("signature", presentation.signature_valid, "signature", facts["signature"]):
         return trail.decide(401, "bad_signature", UNAUTHORIZED)
     if not trail.passed("issuer", presentation.claims.get("iss") == issuer, "issuer", facts["issuer"]):

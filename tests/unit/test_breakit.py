@@ -4,7 +4,7 @@ no network, real RSA keys and a fixed clock."""
 from __future__ import annotations
 
 from flows import api_matrix, breakit
-from flows.api_matrix import Cell, predict_cell, reasoning
+from flows.api_matrix import Cell, Presented, predict_cell, reasoning
 from flows.capture import Exchange, HttpRequest, HttpResponse
 from flows.jwt_decode import decode_token
 from flows.jwt_verify import Expectations, verify_token
@@ -85,10 +85,16 @@ def test_which_breaks_apply():
 
 
 # --- predictions for every kind of cell ---------------------------------------------------------------
+def _presented(presented: str, token: str | None) -> Presented:
+    if presented == "credentials":
+        return Presented("credentials", credentials=CREDENTIALS)
+    return Presented(presented, token)  # type: ignore[arg-type]
+
+
 def _predicted(route: ApiRoute, presented: str, token: str | None = None, now: float = NOW) -> str | None:
     verification = _verified(token, now) if token else None
-    prediction = predict_cell(TARGET, route, presented, verification, now)
-    return prediction.outcome if prediction else None
+    prediction = predict_cell(TARGET, route, _presented(presented, token), verification, now)
+    return prediction.outcome if prediction and prediction.status is not None else None
 
 
 def test_predictions_without_a_token():
@@ -100,7 +106,7 @@ def test_predictions_without_a_token():
     assert _predicted(REST_IAM, "credentials") is None  # the role's policies decide
 
 
-def test_predictions_with_tokens_follow_flows_predict():
+def test_predictions_with_tokens_follow_the_decision_model():
     assert _predicted(REST_PROFILE, "id_token", id_token()) == "200"
     assert _predicted(REST_PROFILE, "access_token", access_token()) == "401 Unauthorized"
     assert _predicted(REST_ITEMS, "oauth_access_token", _machine_token()) == "200"
@@ -143,45 +149,49 @@ def test_the_session_token_is_masked_in_the_canonical_request():
     assert masked.split("\n")[:4] == canonical.split("\n")[:4]
 
 
-# --- the authorizer's reasoning -------------------------------------------------------------------------
+# --- the authorizer's reasoning: the decision's own steps -----------------------------------------------
 def _cell(route: ApiRoute, presented: str, token: str | None, status: int, authorization: str | None = None,
-          error_type: str = "") -> Cell:
+          error_type: str = "", bearer: bool = True) -> Cell:
     headers = (("Authorization", authorization),) if authorization else ()
     response_headers = (("x-amzn-ErrorType", error_type),) if error_type else ()
     exchange = Exchange("GET", HttpRequest("GET", "http://127.0.0.1:9/x", headers, ""),
                         HttpResponse(status, response_headers, "{}"), 1.0)
     result = StepResult("api_call", [exchange], outputs={"status": status, "body": {}})
     verification = _verified(token) if token else None
-    return Cell(route, presented, result, predict_cell(TARGET, route, presented, verification, NOW), verification)
+    shown = Presented(presented, token, bearer_prefix=bearer) if presented != "credentials" else _presented(presented, None)  # type: ignore[arg-type]
+    return Cell(route, presented, result, predict_cell(TARGET, route, shown, verification, NOW), verification)
 
 
 def _keys(cell: Cell) -> list[tuple[str, bool | None]]:
-    return [(step.key.removeprefix("api_page.step."), step.passed) for step in reasoning(cell, TARGET)]
+    return [(step.key.split(".")[-1], step.passed) for step in reasoning(cell, TARGET)]
 
 
 def test_reasoning_for_an_access_token_on_a_rest_method_without_scopes():
     token = access_token()
     cell = _cell(REST_PROFILE, "access_token", token, 401, f"Bearer {token}")
-    assert _keys(cell) == [("token_header", True), ("signature", True), ("iss", True), ("exp", True),
-                           ("rest_id_only", False), ("verdict", True)]
+    assert _keys(cell) == [("authorization", True), ("format", True), ("signature", True),
+                           ("issuer", True), ("expiry", True), ("token_type", False),
+                           ("rest_needs_id_token", False), ("verdict", True)]
+    assert reasoning(cell, TARGET)[-2].params["token_use"] == "access"
 
 
 def test_reasoning_for_another_clients_token_on_the_http_api():
     token = _machine_token()
-    steps = reasoning(_cell(HTTP_ITEMS, "oauth_access_token", token, 401, token), TARGET)
-    assert steps[0].params == {"prefix": "—"}  # sent without "Bearer "
-    audience = next(step for step in steps if step.key == "api_page.step.audience")
-    assert not audience.passed and audience.params["claim"] == "client_id" and audience.params["value"] == OTHER_CLIENT_ID
+    steps = reasoning(_cell(HTTP_ITEMS, "oauth_access_token", token, 401, token, bearer=False), TARGET)
+    assert steps[0].detail == "authorization: <token>"  # sent without "Bearer "
+    audience = next(step for step in steps if step.key == "decision.check.audience")
+    assert not audience.passed and audience.detail == f"client: {OTHER_CLIENT_ID}"
 
 
 def test_reasoning_for_aws_iam():
     unsigned = _cell(REST_IAM, "nothing", None, 403)
-    assert _keys(unsigned) == [("no_header", False), ("verdict", True)]
+    assert _keys(unsigned) == [("authorization", False), ("iam_unsigned", False), ("verdict", True)]
     token = id_token()
     refused = _cell(REST_IAM, "id_token", token, 403, f"Bearer {token}", "IncompleteSignatureException")
-    assert _keys(refused)[0] == ("token_on_iam", False)
+    assert _keys(refused)[:2] == [("authorization", True), ("format", False)]
     signed = _cell(REST_IAM, "credentials", None, 200, "AWS4-HMAC-SHA256 Credential=ASIA/…")
-    assert _keys(signed) == [("sigv4_header", True), ("sigv4_signature", True), ("iam_policy", True), ("verdict", None)]
+    assert _keys(signed) == [("authorization", True), ("format", True), ("sigv4", True),
+                             ("iam_policy_unknown", None), ("verdict", None)]
     assert signed.error_type == "" and signed.agrees is None
 
 

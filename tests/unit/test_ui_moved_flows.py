@@ -87,7 +87,7 @@ def test_a_called_cell_comes_back_with_its_reasoning(monkeypatch):
     sent = StepResult("api_call", [_exchange("GET /public", {})], outputs={"status": 200, "body": {"requestContext": {}}})
     monkeypatch.setattr(api_matrix, "send", lambda target, route, presented: sent)
     cell = api_matrix.call_cell(TARGET, route, api_matrix.Presented("nothing"), None)
-    assert [step.key for step in cell.reasons] == ["api_page.step.public", "api_page.step.verdict"]
+    assert [step.key for step in cell.reasons] == ["decision.reason.public", "api_page.step.verdict"]
     assert cell.backend is None  # the public route's event carries no authorizer
 
 
