@@ -221,7 +221,7 @@ def sent_authorization(cell: Cell) -> str | None:
 
 
 def _verdict(cell: Cell) -> ReasonStep:
-    predicted = cell.prediction.outcome if cell.prediction else "—"
+    predicted = cell.prediction.outcome if cell.prediction and cell.prediction.status is not None else "—"
     return ReasonStep("api_page.step.verdict", cell.agrees, {"predicted": predicted, "actual": cell.outcome})
 
 

@@ -45,7 +45,7 @@ def render_call_one(target: Target, presenting: Mapping[str, Presented], on_call
 def render_verdict(cell: Cell) -> None:
     """The answer and the prediction side by side (both as table text: the answer is from the wire)."""
     prediction = cell.prediction
-    predicted = prediction.outcome if prediction else t("api_page.cell.not_predicted")
+    predicted = prediction.outcome if prediction and prediction.status is not None else t("api_page.cell.not_predicted")
     why = t(prediction.message_key, **prediction.params) if prediction else t("api_page.cell.not_predicted")
     rows = [(t("api_page.verdict.outcome"), cell.outcome),
             (t("api_page.verdict.predicted"), predicted),
