@@ -70,7 +70,10 @@ def test_sign_in_then_tokens_side_by_side_verified():
     comparison = app.dataframe[4].value.set_index("claim")
     assert comparison.loc["aud", "Access token"] == "—" and comparison.loc["client_id", "ID token"] == "—"
     predictions = app.dataframe[5].value
-    assert predictions["outcome"].str.startswith("✅").tolist() == [True, False, True, True]  # ID token
+    # ID token: REST, REST with the scope, HTTP, HTTP with the selected scope (403, as the sandbox
+    # answers: issue 14), the identity pool.
+    assert predictions["outcome"].str.startswith("✅").tolist() == [True, False, True, False, True]
+    assert predictions["outcome"].tolist()[3] == "❌ 403 Forbidden (unconfirmed)"
 
 
 def test_wrong_password_shows_cognitos_error_next_to_the_request():
