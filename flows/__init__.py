@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 # The modules one leg or feature each, used as namespaces.
 _MODULES = (
-    "api", "api_matrix", "audit", "breakit", "consumers", "docs_links", "export", "fidelity", "glossary",
-    "i18n", "identity", "oauth", "paste", "pool_roles", "predict", "redact", "role_config", "roles",
+    "api", "api_matrix", "audit", "breakit", "consumers", "decisions", "docs_links", "export", "fidelity",
+    "glossary", "i18n", "identity", "oauth", "paste", "pool_roles", "predict", "redact", "role_config", "roles",
     "sign_in_facts", "signin", "target_sources", "tokens", "walkthrough",
 )
 # Shared types and functions, by the module that defines them.
@@ -53,8 +53,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ does the work
-    from flows import (api, api_matrix, audit, breakit, consumers, docs_links, export, fidelity, glossary,
-                       i18n, identity, oauth, paste, pool_roles, predict, redact, role_config, roles,
+    from flows import (api, api_matrix, audit, breakit, consumers, decisions, docs_links, export, fidelity,
+                       glossary, i18n, identity, oauth, paste, pool_roles, predict, redact, role_config, roles,
                        sign_in_facts, signin, target_sources, tokens, walkthrough)
     from flows.capture import Exchange, HttpRequest, HttpResponse
     from flows.errors import FlowsError

@@ -1,18 +1,13 @@
 """"Break it": turn a passing API call into a failing one, to see what each check is for.
 
 Pure functions, no network: they change a token or a set of credentials the way a mistake (or
-an attacker) would, and `flows.api_matrix.break_cell` sends the result. What each break teaches
-(aws-facts.md §5–6):
+an attacker) would, and `flows.api_matrix.break_cell` sends the result. What a break teaches is
+not written here: `flows.decisions` decides before and after the mutation, and the difference
+(which facts changed, which check refused it) is the explanation.
 
-- `expired`: a token past its `exp`. A token can't be re-dated without the pool's private key, so
-  editing `exp` also breaks the signature; the authorizer rejects it for that first.
-- `tampered`: any claim changed (here, the user promoted into a group): the RS256 signature covers
-  header and payload, so the pool's public key no longer verifies it.
-- another app client's token: the HTTP API JWT authorizer checks `aud`/`client_id` against its
-  Audience; the REST Cognito authorizer does not look at the client at all.
-- no `Bearer ` prefix: both authorizers accept the token with or without it.
-- `wrong_secret`: a SigV4 signature made with another secret key no longer matches the one API
-  Gateway computes with the real key.
+- `expired`: a token past its `exp`, re-dated by hand (so its signature no longer matches).
+- `tampered`: a claim changed (the user promoted into a group, or a scope added).
+- `wrong_secret`: SigV4 credentials with the secret key one character off.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from flows import api_matrix, oauth, signin
+from flows import api_matrix, export, oauth, signin
 from flows.api_matrix import Presented
 from flows.jwt_decode import decode_token
 from flows.target_sources import SETTINGS
@@ -79,3 +79,12 @@ def test_another_clients_token_on_rest_profile_says_the_token_type_changed(targe
     assert broken.difference.broken_check == "token_type"
     message = broken.difference.message("en")
     assert "only an ID token" in message and "token_use access" in message and "Audience" not in message
+
+
+def test_the_export_says_why_from_the_decision(target):
+    route = api_matrix.find_route(target, "http GET /items")
+    cell = api_matrix.call_cell(target, route, Presented("id_token", _id_token(target)), api_matrix.load_keys(target))
+    assert (cell.status, cell.prediction.reason) == (403, "http_scope_missing")
+    for lang in ("en", "ja"):
+        exported = export.export_markdown([cell.result], lang)
+        assert cell.prediction.explain(lang) in exported.replace("\\[", "[").replace("\\]", "]")
