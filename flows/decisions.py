@@ -284,7 +284,8 @@ class IamGate:
 def aws_iam(presentation: Presentation, gate: IamGate) -> Decision:
     """AWS_IAM (§5.3): a SigV4 signature made with the credentials' real secret, then the role's
     policies must allow execute-api:Invoke. A token in Authorization is not a signature."""
-    trail, facts = _Trail("aws_iam", {}), facts_of(presentation)
+    facts = facts_of(presentation)
+    trail = _Trail("aws_iam", {"role": facts.get("role", NONE_SHOWN)})  # whose policies decide
     if not trail.passed("authorization", presentation.kind != "nothing", "authorization", facts["authorization"]):
         return trail.decide(403, "iam_unsigned", "403 Missing Authentication Token")
     if not trail.passed("format", presentation.kind == "sigv4", "authorization", facts["authorization"]):
@@ -338,9 +339,10 @@ _ROLE_REASONS: dict[str, ReasonCode] = {
 }
 
 
-def _role_choice(trail: _Trail, explanation: RoleExplanation) -> Decision:
+def _role_choice(trail: _Trail, explanation: RoleExplanation, groups: str) -> Decision:
+    """The role the mappings chose from the token's claims (cognito:groups is what they read here)."""
     reason = _ROLE_REASONS[explanation.reasons[-1].key]
-    trail.passed("role", not explanation.refused, "role", explanation.role_arn or NONE_SHOWN)
+    trail.passed("role", not explanation.refused, "groups", groups)
     if explanation.refused:  # aws-facts.md §4.4: a Deny, or a CustomRoleArn not in cognito:roles
         return trail.decide(400, reason, "NotAuthorizedException")
     return trail.decide(200, reason, "credentials", explanation.role_arn)
@@ -369,7 +371,8 @@ def identity_pool(presentation: Presentation, gate: IdentityPoolGate, now: float
     if gate.flow == "basic":
         return _basic_role(trail, gate, guest)
     claims = None if guest else presentation.claims
-    return _role_choice(trail, explain_role(claims, gate.pool_roles, gate.login_provider, gate.custom_role_arn))
+    explanation = explain_role(claims, gate.pool_roles, gate.login_provider, gate.custom_role_arn)
+    return _role_choice(trail, explanation, facts_of(presentation).get("groups", NONE_SHOWN))
 
 
 # --- break it: the difference of two decisions ---------------------------------------------------------

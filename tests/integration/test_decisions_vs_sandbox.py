@@ -179,6 +179,7 @@ def _disagreements(target: Target, cases: list[Case], keys) -> list[str]:
             status, body = result.outputs.get("status"), result.outputs.get("body")
             headers = result.exchanges[-1].response.headers
             COUNTED["api"] += 1
+            assert decision is None or "⟦" not in decision.explain("en") + decision.explain("ja")
             if decision is None or decision.status != status or decision.reason not in implied_reasons(route, status, body, headers):
                 found.append(f"{case.label} on {api_matrix.route_key(route)}: predicted "
                              f"{decision and (decision.status, decision.reason)}, sandbox {status} {body}")
@@ -257,6 +258,7 @@ def _identity_disagreement(target, gate, keys, label: str, token: str | None) ->
     decision: Decision = decisions.identity_pool(presented, gate, now)
     result = _actual_identity(target, token, gate.flow)
     COUNTED["identity"] += 1
+    assert "⟦" not in decision.explain("en") + decision.explain("ja")
     actual_role = result.outputs.get("role_arn") if result.ok else None
     if decision.role_arn != actual_role or decision.reason not in identity_implied(result):
         return f"{label} ({gate.flow}): predicted {decision.reason} {decision.role_arn}, sandbox {actual_role} {result.failure}"
