@@ -54,9 +54,10 @@ class PredictUsageError(FlowsError, ValueError):
 def _read_topology(path: str) -> dict[str, Any]:
     try:
         text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
-        return json.loads(text.strip().splitlines()[-1])
+        topology: dict[str, Any] = json.loads(text.strip().splitlines()[-1])
     except (OSError, ValueError, IndexError) as error:
         raise PredictUsageError(f"cannot read the topology {path!r}: {error}") from None
+    return topology
 
 
 def _target(args: argparse.Namespace) -> Target:

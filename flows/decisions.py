@@ -176,7 +176,8 @@ class _Trail:
     """The checks a gate runs, recorded as it runs them."""
 
     def __init__(self, gate: GateName, config: Mapping[str, str]) -> None:
-        self.gate, self.config, self.steps = gate, dict(config), []  # type: list[Step]
+        self.gate, self.config = gate, dict(config)
+        self.steps: list[Step] = []
 
     def passed(self, check: CheckName, ok: bool, fact: str, value: str) -> bool:
         self.steps.append(Step(check, ok, fact, value))
