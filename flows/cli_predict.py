@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from flows import predict
@@ -53,7 +54,7 @@ class PredictUsageError(FlowsError, ValueError):
 
 def _read_topology(path: str) -> dict[str, Any]:
     try:
-        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         topology: dict[str, Any] = json.loads(text.strip().splitlines()[-1])
     except (OSError, ValueError, IndexError) as error:
         raise PredictUsageError(f"cannot read the topology {path!r}: {error}") from None
