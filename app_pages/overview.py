@@ -15,7 +15,8 @@ for number, leg in enumerate(LEGS, start=1):
 
 with st.expander(t("overview.topology")):
     st.caption(t("overview.users"))
-    st.dataframe(pd.DataFrame([{"username": u.username, "groups": ", ".join(u.groups), "note": u.note}
+    st.dataframe(pd.DataFrame([{t("overview.col.username"): u.username, t("overview.col.groups"): ", ".join(u.groups),
+                                 t("overview.col.note"): u.description(session().lang)}
                                for u in target.users]), hide_index=True, width="stretch")
     st.caption(t("overview.routes"))
     st.dataframe(pd.DataFrame([{"api": r.api, "method": r.method, "path": r.path, "auth": r.auth,

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flows import i18n
+from flows.cli_lang import add_lang_argument
 from flows.cli_predict import add_predict_arguments, run_predict
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
 from flows.audit import AuditInputError, AuditRow, audit_tokens, summarize
@@ -55,6 +57,7 @@ class Command:
 
 def _add_decode_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("token", help="the JWT, with or without 'Bearer '; '-' reads stdin")
+    add_lang_argument(parser)
 
 
 def run_decode(args: argparse.Namespace) -> int:
@@ -63,18 +66,19 @@ def run_decode(args: argparse.Namespace) -> int:
     except TokenFormatError as error:
         _print_json({"error": {"code": error.code, "message": error.message}})
         return EXIT_INVALID
-    _print_json(_decoded_view(decoded))
+    _print_json(_decoded_view(decoded, args.lang))
     return EXIT_OK
 
 
-def _decoded_view(decoded: DecodedToken) -> dict[str, Any]:
+def _decoded_view(decoded: DecodedToken, lang: str = "en") -> dict[str, Any]:
     times = {name: utc_iso(decoded.claims[name]) for name in TIME_CLAIMS if name in decoded.claims}
     return {
         "header": decoded.header,
         "claims": decoded.claims,
         "token_type": token_kind(decoded.claims),
         "times_utc": times,
-        "note": "decoded only: nothing here is verified",
+        "note_code": "decoded_only",  # stable, for scripts; the note in the chosen language
+        "note": i18n.text("cli.decode.decoded_only", lang),
     }
 
 

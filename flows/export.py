@@ -59,8 +59,15 @@ def _exchange_markdown(number: int, exchange: dict[str, Any], lang: str) -> list
     return lines + ([_fence(_pretty(response["body"]))] if response["body"] else [])
 
 
+def step_title(step: str, lang: str) -> str:
+    """A step's heading; a step the catalogue does not name yet is named by its code, never by
+    a raw key (the export goes to a wiki)."""
+    key = f"export.step.{step}"
+    return i18n.text(key, lang) if i18n.has(key) else i18n.text("export.step.other", lang, step=step)
+
+
 def _step_markdown(step: dict[str, Any], lang: str) -> list[str]:
-    lines = [f"## {i18n.text('export.step.' + step['step'], lang)}"]
+    lines = [f"## {step_title(step['step'], lang)}"]
     failure = step["failure"]
     outcome = i18n.text("export.ok", lang) if step["ok"] else f"{failure['code']}: {failure['message']}"
     lines.append(f"- {i18n.text('export.outcome', lang)}: {_inline(outcome)}")

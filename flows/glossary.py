@@ -95,8 +95,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def term_name(entry: GlossaryEntry, lang: str) -> str:
+    """The term as the glossary lists it: in Japanese, the Japanese term first with the English
+    one in parentheses (ユーザープール（user pool）), so both can be searched for."""
+    name = _label(f"term.{entry.term}", lang)
+    return name if entry.term in name else f"{name}（{entry.term}）"
+
+
 def _row(entry: GlossaryEntry, lang: str, as_code: bool) -> str:
-    term = f"`{entry.term}`" if as_code else entry.term
+    term = f"`{entry.term}`" if as_code else term_name(entry, lang)
     title = _label(f"doc_title.{entry.doc.partition('.md')[0]}", lang)
     return f"| {_cell(term)} | {_cell(entry.text(lang))} | [{title}]({doc_link(entry.doc, lang)}) |"
 

@@ -261,7 +261,8 @@ def _callback_into(result: StepResult, location: str, expected_state: str | None
     if "error" in query:
         result.failure = _failure(query["error"], query.get("error_description", ""), None)
     elif "code" not in query:
-        result.failure = AwsFailure("invalid_request", f"No code in the redirect: {location}")
+        result.failure = AwsFailure("invalid_request", f"No code in the redirect: {location}", None,
+                                    "meaning.oauth.no_code")
     elif expected_state is not None and query.get("state") != expected_state:
         # A state the app did not send means the redirect was not the answer to its request.
         result.failure = _failure("state_mismatch", f"Expected state {expected_state!r}, got {query.get('state')!r}", None)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flows import i18n
+
 TargetKind = Literal["sandbox", "aws"]
+
+
+def _described(note_key: str, note: str, lang: str) -> str:
+    """The lab's own description in the learner's language; a target's own note otherwise."""
+    return i18n.text(note_key, lang) if i18n.has(note_key) else note
 
 
 @dataclass(frozen=True)
@@ -17,7 +24,14 @@ class AppClient:
     name: str
     client_id: str
     client_secret: str | None = None
-    note: str = ""
+    note: str = ""  # the sandbox's English description; `description` prefers the catalogue's
+
+    @property
+    def note_key(self) -> str:
+        return f"target.client.{self.name}"
+
+    def description(self, lang: str = "en") -> str:
+        return _described(self.note_key, self.note, lang)
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,13 @@ class DemoUser:
     note: str = ""
     totp_secret: str | None = field(default=None, repr=False)  # demo MFA user: what the app would show
 
+    @property
+    def note_key(self) -> str:
+        return f"target.user.{self.username}"
+
+    def description(self, lang: str = "en") -> str:
+        return _described(self.note_key, self.note, lang)
+
 
 @dataclass(frozen=True)
 class ApiRoute:
@@ -37,6 +58,14 @@ class ApiRoute:
     auth: str
     scopes: tuple[str, ...] = ()
     note: str = ""
+
+    @property
+    def note_key(self) -> str:
+        """Stable across the sandbox and the CloudFormation stack, which build the same routes."""
+        return f"target.route.{self.api}_{self.method.lower()}_{self.path.strip('/').replace('/', '_')}"
+
+    def description(self, lang: str = "en") -> str:
+        return _described(self.note_key, self.note, lang)
 
     @property
     def label(self) -> str:

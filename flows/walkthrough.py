@@ -9,27 +9,43 @@ user from COGNITO_LAB_USERNAME / COGNITO_LAB_PASSWORD; the password is never pri
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
-from flows import api, identity, signin
+from flows import api, i18n, identity, signin
 from flows.steps import StepResult
 from flows.target import ApiRoute, Target
 from flows.tokens import inspect_tokens
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What a leg came to, as a stable code (a message key) with its values; text on demand."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return i18n.text(self.code, lang, **self.params)
+
+
+@dataclass(frozen=True)
 class LegOutcome:
     leg: str
     ok: bool
-    summary: str
+    summary: Summary
     result: StepResult
+
+    def summary_text(self, lang: str = "en") -> str:
+        """The summary; an AWS error in AWS's own words, then what it means in `lang`."""
+        meaning = self.result.failure.meaning(lang) if self.result.failure and not self.ok else ""
+        return f"{self.summary.text(lang)} — {meaning}" if meaning else self.summary.text(lang)
 
 
 def _sign_in(target: Target, username: str, password: str) -> LegOutcome:
     result = signin.sign_in_with_password(target, username, password)
     ok = result.ok and bool(result.outputs.get("id_token"))
-    summary = "tokens issued" if ok else _why(result, "no tokens")
+    summary = Summary("cli.walkthrough.tokens_issued") if ok else _why(result, "cli.walkthrough.no_tokens")
     return LegOutcome("sign_in", ok, summary, result)
 
 
@@ -37,12 +53,14 @@ def _tokens(target: Target, tokens: dict[str, str]) -> LegOutcome:
     result = inspect_tokens(target, {"id": tokens["id_token"], "access": tokens["access_token"]})
     reports = result.outputs.values()
     ok = result.ok and all(r.verification and r.verification.valid for r in reports)
-    return LegOutcome("tokens", ok, "both tokens verified" if ok else _why(result, "verification failed"), result)
+    summary = Summary("cli.walkthrough.both_verified") if ok else _why(result, "cli.walkthrough.verification_failed")
+    return LegOutcome("tokens", ok, summary, result)
 
 
 def _identity(target: Target, tokens: dict[str, str]) -> LegOutcome:
     result = identity.get_credentials(target, tokens["id_token"])
-    summary = f"credentials for {result.outputs.get('identity_id')}" if result.ok else _why(result, "no credentials")
+    summary = (Summary("cli.walkthrough.credentials_for", {"identity_id": result.outputs.get("identity_id")})
+               if result.ok else _why(result, "cli.walkthrough.no_credentials"))
     return LegOutcome("identity_pool", result.ok, summary, result)
 
 
@@ -51,7 +69,8 @@ def _api(target: Target, tokens: dict[str, str]) -> LegOutcome:
     allowed = api.call_route(target, route, tokens["id_token"])
     refused = api.call_route(target, route, None)
     ok = allowed.outputs.get("status") == 200 and refused.outputs.get("status") == 401
-    summary = f"ID token → {allowed.outputs.get('status')}, no token → {refused.outputs.get('status')}"
+    summary = Summary("cli.walkthrough.api_statuses", {"allowed": allowed.outputs.get("status"),
+                                                      "refused": refused.outputs.get("status")})
     combined = StepResult("api_call", allowed.exchanges + refused.exchanges, allowed.outputs, allowed.notes, allowed.failure)
     return LegOutcome("api_gateway", ok, summary, combined)
 
@@ -64,8 +83,11 @@ def rest_profile_route(target: Target) -> ApiRoute:
     return ApiRoute("rest", "GET", "/profile", "COGNITO_USER_POOLS")
 
 
-def _why(result: StepResult, fallback: str) -> str:
-    return f"{result.failure.code}: {result.failure.message}" if result.failure else fallback
+def _why(result: StepResult, fallback: str) -> Summary:
+    """AWS's error as AWS words it (code and message stay in English, as in any log)."""
+    if result.failure is None:
+        return Summary(fallback)
+    return Summary("cli.walkthrough.aws_failure", {"code": result.failure.code, "message": result.failure.message})
 
 
 def run_walkthrough(target: Target, username: str, password: str) -> list[LegOutcome]:

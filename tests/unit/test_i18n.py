@@ -8,8 +8,9 @@ from pathlib import Path
 from flows import i18n
 from tests.conftest import ROOT
 
-_KEY_USE = re.compile(r"""(?:\bt|Note|text)\(\s*["']([a-z_]+\.[A-Za-z_.]*[A-Za-z_])["']""")
-_MEANING_KEY = re.compile(r"""["']((?:meaning|note)\.[A-Za-z_.]+)["']""")
+_KEY_USE = re.compile(r"""(?:\bt|Note|text|Summary)\(\s*["']([a-z_]+\.[A-Za-z_.]*[A-Za-z_])["']""")
+# Keys passed around before they are looked up (a failure's meaning, a fallback summary, CLI text).
+_MEANING_KEY = re.compile(r"""["']((?:meaning|note|cli)\.[A-Za-z_.]+)["']""")
 
 
 # Every place that shows text: the dashboard's entry point, its pages, its widgets, and flows.
@@ -57,3 +58,18 @@ def test_placeholders_match_between_languages():
 
 def test_missing_key_is_visible():
     assert i18n.text("no.such.key", "ja") == i18n.missing_marker("no.such.key")
+
+
+def test_every_description_of_the_seeded_topology_exists():
+    """Users', app clients' and routes' descriptions are keys built from their stable names
+    (flows/target.py), the same for the sandbox and the CloudFormation stack."""
+    from flows.target import ApiRoute, AppClient, DemoUser
+    from flows.target_sources import TEMPLATE_ROUTES
+    from sandbox import topology
+
+    described = ([DemoUser(user["username"], "") for user in topology.USERS]
+                 + [AppClient(name, "") for name in ("public", "confidential", "machine")]
+                 + [ApiRoute(r.api, r.method, r.path, r.auth) for r in topology._routes()] + list(TEMPLATE_ROUTES))
+    assert sorted(item.note_key for item in described if not i18n.has(item.note_key)) == []
+    for lang in ("en", "ja"):
+        assert all(item.description(lang) for item in described)

@@ -35,8 +35,8 @@ def render_call_one(target: Target, presenting: Mapping[str, Presented], on_call
     routes = {route_key(route): route for route in target.routes}
     chosen = st.selectbox(t("api.route"), list(routes), index=_default_route(target), key="api_route",
                           format_func=lambda key: routes[key].label)
-    if routes[chosen].note:
-        st.caption(routes[chosen].note)
+    if routes[chosen].description(session().lang):
+        st.caption(routes[chosen].description(session().lang))
     for column, name in zip(st.columns(len(PRESENTED)), PRESENTED):
         column.button(t(_CALL_LABELS[name]), key=f"call-{name}", disabled=name not in presenting,
                       on_click=on_call, args=(chosen, name))
@@ -112,8 +112,8 @@ def render_tabs(cell: Cell) -> None:
 def render_cell(cell: Cell) -> None:
     st.divider()
     st.subheader(t("api_page.opened", route=row_label(cell.route), presented=column_label(cell.presented)))
-    if cell.route.note:
-        st.caption(cell.route.note)
+    if cell.route.description(session().lang):
+        st.caption(cell.route.description(session().lang))
     if cell.route.scopes:
         st.caption(t("api_page.route_scopes", scopes=" ".join(f"`{scope}`" for scope in cell.route.scopes)))
     render_status(cell)

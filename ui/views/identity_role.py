@@ -81,6 +81,7 @@ def _render_trace(trace: StepResult) -> None:
     if trace.failure is not None:
         render_failure(trace)
         return
+    st.caption(t("identity_page.role.sandbox_words"))
     render_lines([str(line) for line in trace.outputs.get("trace", [])])
     st.caption(t("identity_page.role.decided"))
     _render_role_arn(trace.outputs.get("role_arn") or str(trace.outputs.get("refused") or ""))

@@ -22,7 +22,7 @@ def user_inputs(chosen: Target, user_key: str, password_prefix: str) -> str:
     users = {user.username: user for user in chosen.users}
     if users:
         username = st.selectbox(t("sign_in.user"), list(users), key=user_key,
-                                format_func=lambda name: f"{name} — {users[name].note}")
+                                format_func=lambda name: f"{name} — {users[name].description(session().lang)}")
         # Demo passwords are pre-filled (masked) so a click signs in; the field is per user.
         st.text_input(t("sign_in.password"), value=users[username].password, type="password",
                       key=f"{password_prefix}-{username}")
@@ -36,11 +36,11 @@ def user_inputs(chosen: Target, user_key: str, password_prefix: str) -> str:
 def _client_input(chosen: Target, flow: str) -> None:
     fixed = controller.FIXED_CLIENT.get(flow)
     if fixed:
-        st.caption(t("signin_page.client_fixed", client=fixed, note=chosen.clients[fixed].note))
+        st.caption(t("signin_page.client_fixed", client=fixed, note=chosen.clients[fixed].description(session().lang)))
         return
     names = [name for name in ("public", "confidential") if name in chosen.clients]
     st.selectbox(t("sign_in.client"), names, key=controller.CLIENT_KEY,
-                 format_func=lambda name: f"{name} — {chosen.clients[name].note}")
+                 format_func=lambda name: f"{name} — {chosen.clients[name].description(session().lang)}")
 
 
 # --- step 1: InitiateAuth, step 2: the challenge ---------------------------------------------

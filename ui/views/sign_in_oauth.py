@@ -78,7 +78,7 @@ def render_oauth_code() -> None:
 
 def render_client_credentials() -> None:
     machine = target().clients["machine"]
-    st.caption(t("signin_page.client_fixed", client="machine", note=machine.note))
+    st.caption(t("signin_page.client_fixed", client="machine", note=machine.description(session().lang)))
     st.text_input(t("signin_page.scopes"), key=controller.MACHINE_SCOPES_KEY, help=t("signin_page.machine_scopes_help"))
     st.button(t("signin_page.client_credentials.button"), type="primary", on_click=controller.client_credentials)
     render_hops("client_credentials", 1)
