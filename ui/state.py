@@ -8,6 +8,7 @@ them), but no data lives there: a password field is read and cleared by its cont
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from ui.pkce_store import pending_sign_ins
 from ui.resume import ResumeRegistry, code_in_url, resume_registry
 
 SESSION_KEY = "lab"
+_RECHECK_SECONDS = 1.0
 TOKEN_NAMES = ("id_token", "access_token", "refresh_token")
 
 
@@ -165,6 +167,7 @@ class LabSession:
     api: ApiPageState = field(default_factory=ApiPageState)
     resume_code: str = field(default="", repr=False)  # ui/resume.py: finds this session again after a reload
     resume_refused: bool = False  # this fresh session was asked for with a wrong or expired code (said once)
+    resume_checked_at: float = field(default=0.0, repr=False, compare=False)  # session() asks the registry at most once a second
 
     def save_result(self, result: StepResult) -> None:
         """Keep the result, with the sandbox's fidelity notes when the target is the sandbox."""
@@ -196,9 +199,13 @@ class LabSession:
 def session() -> LabSession:
     """This browser session's LabSession: the one its resume code keeps (after a reload too), or
     a fresh one when the code is missing, wrong or expired."""
-    registry = resume_registry()
     kept = st.session_state.get(SESSION_KEY)
+    now = time.monotonic()
+    if kept is not None and now - kept.resume_checked_at < _RECHECK_SECONDS:
+        return kept  # session() runs for every text on a page: the registry is asked once a second
+    registry = resume_registry()
     if kept is not None and registry.resume(kept.resume_code) is kept:
+        kept.resume_checked_at = now
         return kept
     lab = _resumed(registry) or _fresh(registry, refused=kept is not None or code_in_url() is not None)
     st.session_state[SESSION_KEY] = lab
