@@ -1,19 +1,19 @@
-"""Cognito Lab: the entry point. Starts the sandbox (one per process), gives each browser
-session its own seeded topology, and lays out the sidebar and the pages."""
+"""Cognito Lab: the entry point. Starts the sandbox (one per process, on the room's public host when
+one is set), gives each browser session its own seeded topology (kept until its resume code
+expires), and lays out the sidebar and the pages."""
 
 from __future__ import annotations
 
 import os
 
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from flows.i18n import LANGUAGES
-from sandbox.server import SandboxStartError, start_sandbox
-from sandbox.sessions import SessionTopologies
+from sandbox import SandboxServer, SandboxStartError, SessionTopologies, start_public_sandbox, start_sandbox
 from ui.controllers import target as target_controller
 from ui.i18n import t
+from ui.resume import keep_code_in_url, resume_registry
+from ui.room import LOOPBACK_HOST, RoomConfigError, current_room, dashboard_url, listens_only_on_loopback
 from ui.state import session
 from ui.views.export_panel import render_export_panel
 from ui.views.target_panel import render_target_panel
@@ -21,27 +21,19 @@ from ui.views.target_panel import render_target_panel
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 
 
-def _session_is_active(session_id: str) -> bool:
-    """Still alive, or waiting to reconnect (a dropped Wi-Fi, a closed lid): keep its topology.
-
-    `is_active_session` is False for a disconnected session Streamlit keeps for reconnection, so
-    the session manager is asked whether it still holds the session at all (private API; the
-    public check is the fallback)."""
-    if not Runtime.exists():
-        return True
-    runtime = Runtime.instance()
-    manager = getattr(runtime, "_session_mgr", None)
-    if manager is not None and hasattr(manager, "get_session_info"):
-        return manager.get_session_info(session_id) is not None
-    return runtime.is_active_session(session_id)
+def _start_server() -> SandboxServer:
+    room = current_room()
+    if room.public_host:
+        return start_public_sandbox(room.public_host, room.sandbox_port)
+    return start_sandbox(LOOPBACK_HOST, room.sandbox_port)
 
 
 @st.cache_resource(show_spinner=False)
 def lab_sandbox() -> SessionTopologies:
-    """The process's one sandbox server; topologies are per session, never shared."""
-    port = int(os.environ.get("COGNITO_LAB_SANDBOX_PORT", "0"))
-    registry = SessionTopologies(start_sandbox("127.0.0.1", port))
-    registry.start_reaper(_session_is_active, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
+    """The process's one sandbox server; topologies are per session (per resume code), never
+    shared, and released only when their code expires (not when a websocket closes)."""
+    registry = SessionTopologies(_start_server(), dashboard_url=dashboard_url())
+    registry.start_reaper(resume_registry().is_live, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
     return registry
 
 
@@ -49,7 +41,7 @@ def healthy_sandbox() -> SessionTopologies:
     """The running sandbox, or a clear message and a way to recover (then the run stops)."""
     try:
         registry = lab_sandbox()
-    except SandboxStartError as error:
+    except (SandboxStartError, RoomConfigError) as error:
         st.error(t("sandbox.cannot_start", reason=str(error)))
         st.stop()
     if not registry.is_healthy():
@@ -67,9 +59,8 @@ def ensure_session_target(registry: SessionTopologies) -> None:
     lab = session()
     if lab.sandbox_generation == registry.generation and lab.target is not None:
         return
-    session_id = get_script_run_ctx().session_id
     with st.spinner(t("sandbox.seeding")):
-        topology = registry.acquire(session_id)
+        topology = registry.acquire(lab.resume_code)
     target_controller.seed_sandbox(topology, registry.generation)
 
 
@@ -89,6 +80,18 @@ def sidebar() -> None:
     render_target_panel()
 
 
+def personal_url_notice() -> None:
+    """The resume code makes the page's URL personal: say so, and say when a code was refused."""
+    lab = session()
+    keep_code_in_url(lab.resume_code)
+    if lab.resume_refused:
+        st.warning(t("room.resume_refused"))
+        lab.resume_refused = False  # said once
+    if listens_only_on_loopback():
+        st.sidebar.error(t("room.loopback_only", host=current_room().public_host))
+    st.sidebar.caption(t("room.personal_url", minutes=round(resume_registry().idle_seconds / 60)))
+
+
 def navigation() -> st.navigation:
     return st.navigation([
         st.Page("app_pages/overview.py", title=t("page.overview"), icon=":material/explore:", default=True),
@@ -101,6 +104,7 @@ def navigation() -> st.navigation:
 
 
 ensure_session_target(healthy_sandbox())
+personal_url_notice()
 sidebar()
 navigation().run()
 render_export_panel()  # after the page: includes what this run just did

@@ -10,7 +10,8 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
 
 - `start_sandbox(host, port, region)` → `SandboxServer`: serve in a background thread
   (`.endpoint`, `.stop()`, `.app`); raises `SandboxStartError` when it cannot listen.
-- `seed(server)` → a topology (JSON-ready dict: pool, clients, users, identity pool, APIs);
+  `start_public_sandbox(public_host, port)`: the same for a room, every URL on the public host.
+- `seed(server, dashboard_url)` → a topology (JSON-ready dict: pool, clients, users, identity pool, APIs);
   `release(server, topology)` forgets it. `USERS`, `RESOURCE_SERVER` and `READ_SCOPE` describe
   what every seeded topology holds.
 - `SessionTopologies`: one topology per dashboard session, released when the session ends.
@@ -20,7 +21,7 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
 """
 
 from sandbox.errors import AwsError, SandboxError
-from sandbox.server import SandboxServer, SandboxStartError, start_sandbox
+from sandbox.server import SandboxServer, SandboxStartError, start_public_sandbox, start_sandbox
 from sandbox.sessions import SessionTopologies
 from sandbox.topology import READ_SCOPE, RESOURCE_SERVER, USERS, release, seed
 
@@ -35,5 +36,6 @@ __all__ = [
     "SessionTopologies",
     "release",
     "seed",
+    "start_public_sandbox",
     "start_sandbox",
 ]

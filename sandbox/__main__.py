@@ -1,4 +1,6 @@
-"""`python -m sandbox [--host 127.0.0.1] [--port N]`: serve the sandbox in the foreground.
+"""`python -m sandbox [--host 127.0.0.1] [--port N] [--public-host ADDRESS]`: serve the sandbox in
+the foreground. With `--public-host`, it serves a room: it listens where that address reaches
+(that address if it is this machine's, else every address) and every URL it prints uses it.
 
 Prints one JSON line describing the seeded topology once the server is ready, then serves
 until interrupted.
@@ -11,7 +13,7 @@ import json
 import sys
 import threading
 
-from sandbox.server import SandboxStartError, start_sandbox
+from sandbox.server import SandboxServer, SandboxStartError, start_public_sandbox, start_sandbox
 from sandbox.topology import seed
 
 
@@ -19,13 +21,20 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m sandbox", description="Cognito Lab's local stand-in for AWS.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=4566, help="port to listen on; 0 picks a free one (default 4566)")
+    parser.add_argument("--public-host", help="the address a room uses to reach this machine (overrides --host)")
     return parser.parse_args(argv)
+
+
+def _start(args: argparse.Namespace) -> SandboxServer:
+    if args.public_host:
+        return start_public_sandbox(args.public_host, args.port)
+    return start_sandbox(args.host, args.port)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     try:
-        server = start_sandbox(args.host, args.port)
+        server = _start(args)
     except SandboxStartError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

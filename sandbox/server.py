@@ -1,4 +1,5 @@
-"""Run the sandbox as a real HTTP server on loopback, in a background thread."""
+"""Run the sandbox as a real HTTP server in a background thread: on loopback for one person, or
+where a room's attendees can reach it (`start_public_sandbox`)."""
 
 from __future__ import annotations
 
@@ -24,16 +25,30 @@ class SandboxStartError(SandboxError, RuntimeError):
     """The sandbox could not listen; the message says why and what to do."""
 
 
+class AddressNotHereError(SandboxStartError):
+    """The address is not one of this machine's (a NAT's, a container host's, or a name that
+    doesn't resolve here): the sandbox can only listen on every address."""
+
+
+EVERY_ADDRESS = "0.0.0.0"
+
+
 @dataclass
 class SandboxServer:
     app: SandboxApp
     server: BaseWSGIServer
     thread: threading.Thread
+    public_host: str | None = None  # the address a room uses to reach it; None: where it listens
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
 
     @property
     def endpoint(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        """The URL every topology, link and redirect uses (browsers and boto3 alike)."""
+        host = self.public_host or str(self.server.server_address[0])
+        return f"http://{url_host(host)}:{self.port}"
 
     def is_alive(self) -> bool:
         return self.thread.is_alive()
@@ -44,11 +59,18 @@ class SandboxServer:
         self.thread.join(timeout=5)
 
 
+def url_host(host: str) -> str:
+    """The host as a URL spells it: an IPv6 address in brackets (RFC 3986 §3.2.2)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 def _listen(host: str, port: int, app: SandboxApp) -> BaseWSGIServer:
     # Bind first ourselves: werkzeug's make_server reports a busy port by exiting the process.
     try:
         listening = socket.create_server((host, port))
     except OSError as error:
+        if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            raise AddressNotHereError(f"{host} is not an address of this machine.") from error
         if error.errno == errno.EADDRINUSE:
             raise SandboxStartError(
                 f"Port {port} on {host} is already in use, so the sandbox cannot start. "
@@ -60,10 +82,20 @@ def _listen(host: str, port: int, app: SandboxApp) -> BaseWSGIServer:
     return server
 
 
-def start_sandbox(host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1") -> SandboxServer:
+def start_sandbox(host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1",
+                  public_host: str | None = None) -> SandboxServer:
     """Start serving in a daemon thread and return once the socket is listening."""
     app = SandboxApp(region)
     server = _listen(host, port, app)
     thread = threading.Thread(target=server.serve_forever, name="cognito-lab-sandbox", daemon=True)
     thread.start()
-    return SandboxServer(app, server, thread)
+    return SandboxServer(app, server, thread, public_host)
+
+
+def start_public_sandbox(public_host: str, port: int, region: str = "us-east-1") -> SandboxServer:
+    """Serve a room: listen on the public address when it is this machine's, else on every
+    address (behind a NAT or in a container the public address belongs to another host)."""
+    try:
+        return start_sandbox(public_host, port, region, public_host)
+    except AddressNotHereError:
+        return start_sandbox(EVERY_ADDRESS, port, region, public_host)

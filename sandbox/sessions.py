@@ -2,7 +2,8 @@
 
 The dashboard owns one sandbox per process; every browser session gets its own seeded
 topology so that attendees never disturb each other. This registry knows only which
-topology belongs to which session id, so it can release the topologies of ended sessions.
+topology belongs to which session key (the dashboard uses its resume codes), so it can release
+the topologies of ended sessions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SessionIsActive = Callable[[str], bool]
 @dataclass
 class SessionTopologies:
     server: SandboxServer
+    dashboard_url: str = topology.LAB_DASHBOARD_URL  # where the public client's callback points
     generation: str = field(default_factory=lambda: uuid.uuid4().hex)  # changes on restart
     _by_session: dict[str, dict[str, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -32,7 +34,7 @@ class SessionTopologies:
         with self._lock:
             if session_id in self._by_session:
                 return self._by_session[session_id]
-        seeded = topology.seed(self.server)
+        seeded = topology.seed(self.server, self.dashboard_url)
         with self._lock:
             kept = self._by_session.setdefault(session_id, seeded)
         if kept is not seeded:  # a concurrent rerun of the same session seeded first

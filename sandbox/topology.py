@@ -24,6 +24,7 @@ ACCOUNT_ID = "123456789012"
 RESOURCE_SERVER = "https://api.cognito-lab.example"
 READ_SCOPE = f"{RESOURCE_SERVER}/items.read"
 _STANDARD_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
+LAB_DASHBOARD_URL = "http://localhost:8501"  # Streamlit's default address: the public client's callback
 _PLAIN_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
 
 USERS: list[dict[str, Any]] = [
@@ -65,7 +66,7 @@ def _create_pool(idp: Any, tag: str) -> str:
     return pool["Id"]
 
 
-def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
+def _create_clients(idp: Any, user_pool_id: str, dashboard_url: str) -> dict[str, dict[str, Any]]:
     common = {"UserPoolId": user_pool_id, "PreventUserExistenceErrors": "ENABLED",
               "ReadAttributes": ["email", "email_verified", "custom:department"],
               "WriteAttributes": ["name"]}  # users must not rewrite their own custom:department
@@ -74,7 +75,7 @@ def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
         AllowedOAuthScopes=_STANDARD_SCOPES + [READ_SCOPE],
-        CallbackURLs=["http://localhost:8501/sign_in"], LogoutURLs=["http://localhost:8501/"],
+        CallbackURLs=[f"{dashboard_url}/sign_in"], LogoutURLs=[f"{dashboard_url}/"],
         SupportedIdentityProviders=["COGNITO"])["UserPoolClient"]
     confidential = idp.create_user_pool_client(
         ClientName="confidential-server", GenerateSecret=True, **common,
@@ -199,8 +200,9 @@ def _add_apis(server: SandboxServer, user_pool_id: str, issuer: str, audience: l
     return urls
 
 
-def seed(server: SandboxServer) -> dict[str, Any]:
-    """Build a fresh topology in the sandbox and describe it."""
+def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[str, Any]:
+    """Build a fresh topology in the sandbox and describe it. The public client's callback is the
+    dashboard's `/sign_in` (and its logout URL the dashboard's root), at `dashboard_url`."""
     tag = secrets.token_hex(3)
     idp, identity = _client(server, "cognito-idp"), _client(server, "cognito-identity")
     region = server.app.region
@@ -208,7 +210,7 @@ def seed(server: SandboxServer) -> dict[str, Any]:
              for name in ("authenticated", "unauthenticated", "admins", "readers", "mistrusted")}
     user_pool_id = _create_pool(idp, tag)
     server.app.user_pools.of(user_pool_id)  # its signing keys, made now rather than at the first sign-in
-    clients = _create_clients(idp, user_pool_id)
+    clients = _create_clients(idp, user_pool_id, dashboard_url.rstrip("/"))
     _create_groups(idp, user_pool_id, roles)
     public_client_id = clients["public"]["client_id"]
     extras = {user["username"]: _create_user(idp, user_pool_id, public_client_id, user) for user in USERS}

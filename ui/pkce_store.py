@@ -5,13 +5,14 @@ exactly this ("state that must survive a redirect (PKCE verifier keyed by `state
 server-side, small, keyed by an unguessable value, with TTL"). Why it can't live in the
 session: the hosted page redirects the browser to `/sign_in?code=…&state=…`, and Streamlit
 serves that as a *new* session whose `st.session_state` is empty. The `state` parameter is
-the only thing that ties the two sessions together, so the verifier is looked up by it.
+the only thing that ties the two sessions together, so the verifier is looked up by it (and
+the resume code of the session that started the sign-in, so the browser comes back to it).
 
 What keeps it safe and small:
 - the key is the OAuth `state`, 32 random characters (`secrets.token_urlsafe(24)`), so a
   pending sign-in can't be guessed, and it is only useful together with the code it redeems;
 - an entry holds only what redeeming the code needs (verifier, nonce, client name,
-  redirect_uri, target): no tokens, no passwords;
+  redirect_uri, target) and the starting session's resume code: no tokens, no passwords;
 - entries expire after 10 minutes (the code itself lives 5), are removed on first use, and
   the store never holds more than `MAX_PENDING` of them.
 """
@@ -42,6 +43,7 @@ class PendingSignIn:
     redirect_uri: str
     target: Target = field(repr=False)
     expires_at: float = 0.0
+    resume_code: str = field(default="", repr=False)
 
     def pkce(self, state: str) -> Pkce:
         """The PKCE values again, as `flows.oauth.exchange_code` takes them."""
@@ -57,9 +59,10 @@ class PendingSignIns:
         self._pending: dict[str, PendingSignIn] = {}
         self._lock = threading.Lock()
 
-    def put(self, state: str, pkce: Pkce, client_name: str, redirect_uri: str, target: Target) -> None:
+    def put(self, state: str, pkce: Pkce, client_name: str, redirect_uri: str, target: Target,
+            resume_code: str = "") -> None:
         entry = PendingSignIn(pkce.verifier, pkce.nonce, client_name, redirect_uri, target,
-                              self._clock() + self._ttl)
+                              self._clock() + self._ttl, resume_code)
         with self._lock:
             self._forget_expired()
             while len(self._pending) >= self._limit:  # dicts keep insertion order: drop the oldest
@@ -71,6 +74,12 @@ class PendingSignIns:
         with self._lock:
             entry = self._pending.pop(state, None)
         return entry if entry is not None and entry.expires_at > self._clock() else None
+
+    def resume_code_of(self, state: str) -> str | None:
+        """The resume code of the session that started this sign-in; the entry stays for `take`."""
+        with self._lock:
+            entry = self._pending.get(state)
+        return (entry.resume_code or None) if entry is not None and entry.expires_at > self._clock() else None
 
     def __len__(self) -> int:
         with self._lock:

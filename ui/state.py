@@ -8,6 +8,7 @@ them), but no data lives there: a password field is read and cleared by its cont
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,8 +22,11 @@ from flows.sign_in_facts import Challenge, Fact
 from flows.oauth import Pkce
 from flows.steps import Note, StepResult
 from flows.target import Target
+from ui.pkce_store import pending_sign_ins
+from ui.resume import ResumeRegistry, code_in_url, resume_registry
 
 SESSION_KEY = "lab"
+_RECHECK_SECONDS = 1.0
 TOKEN_NAMES = ("id_token", "access_token", "refresh_token")
 
 
@@ -161,6 +165,9 @@ class LabSession:
     tokens_page: TokensPageState = field(default_factory=TokensPageState)
     identity: IdentityPageState = field(default_factory=IdentityPageState)
     api: ApiPageState = field(default_factory=ApiPageState)
+    resume_code: str = field(default="", repr=False)  # ui/resume.py: finds this session again after a reload
+    resume_refused: bool = False  # this fresh session was asked for with a wrong or expired code (said once)
+    resume_checked_at: float = field(default=0.0, repr=False, compare=False)  # session() asks the registry at most once a second
 
     def save_result(self, result: StepResult) -> None:
         """Keep the result, with the sandbox's fidelity notes when the target is the sandbox."""
@@ -190,10 +197,33 @@ class LabSession:
 
 
 def session() -> LabSession:
-    """This browser session's LabSession (a fresh one on its first run)."""
-    if SESSION_KEY not in st.session_state:
-        st.session_state[SESSION_KEY] = LabSession()
-    return st.session_state[SESSION_KEY]
+    """This browser session's LabSession: the one its resume code keeps (after a reload too), or
+    a fresh one when the code is missing, wrong or expired."""
+    kept = st.session_state.get(SESSION_KEY)
+    now = time.monotonic()
+    if kept is not None and now - kept.resume_checked_at < _RECHECK_SECONDS:
+        return kept  # session() runs for every text on a page: the registry is asked once a second
+    registry = resume_registry()
+    if kept is not None and registry.resume(kept.resume_code) is kept:
+        kept.resume_checked_at = now
+        return kept
+    lab = _resumed(registry) or _fresh(registry, refused=kept is not None or code_in_url() is not None)
+    st.session_state[SESSION_KEY] = lab
+    return lab
+
+
+def _resumed(registry: ResumeRegistry) -> LabSession | None:
+    """The session named by the URL's resume code, or, for a browser back from the hosted sign-in
+    page (a new Streamlit session, no resume code), by the pending sign-in's `state`."""
+    state = st.query_params.get("state")
+    code = code_in_url() or (pending_sign_ins().resume_code_of(state) if state else None)
+    return registry.resume(code) if code else None
+
+
+def _fresh(registry: ResumeRegistry, refused: bool) -> LabSession:
+    lab = LabSession(resume_refused=refused)
+    lab.resume_code = registry.open(lab)
+    return lab
 
 
 def target() -> Target:

@@ -3,10 +3,8 @@ inside the page, and for real through the sandbox's hosted sign-in page and back
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import socket
 import subprocess
 import sys
 from typing import Iterator
@@ -15,47 +13,26 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.topology import USERS
-from tests.browser.conftest import _wait_healthy
+from tests.browser.conftest import _free_port, _wait_healthy
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
-# The seeded public client registers http://localhost:8501/sign_in as its only callback
-# (sandbox/topology.py), so the real redirect can only come back to a dashboard on port 8501.
-LAB_PORT = 8501
 OAUTH_FLOW = "OAuth 2.0 authorization code with PKCE (hosted sign-in page)"
 
 
-def _port_free(port: int) -> bool:
-    """Nobody listens on the port at either loopback address "localhost" may resolve to."""
-    for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        try:
-            probe = socket.socket(family)
-        except OSError:
-            continue  # no IPv6 here
-        with probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: TIME_WAIT is no owner
-            try:
-                probe.bind((host, port))
-            except OSError as error:
-                if family == socket.AF_INET or error.errno == errno.EADDRINUSE:
-                    return False
-    return True
-
-
 @pytest.fixture(scope="module")
-def dashboard_on_lab_port() -> Iterator[str]:
-    """A dashboard on the registered callback's port, or a skip that says why there is none."""
-    if not _port_free(LAB_PORT):
-        pytest.skip(f"port {LAB_PORT} is in use: the real redirect goes to http://localhost:{LAB_PORT}/sign_in, "
-                    "the public client's only registered callback, so this variant needs the dashboard there")
+def dashboard_on_localhost() -> Iterator[str]:
+    """A dashboard reached as http://localhost:<port>, the redirect_uri it registers and sends
+    without a public host (ui/room.py): any free port works, nothing is hard-wired to 8501."""
+    port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(LAB_PORT),
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
     try:
-        _wait_healthy(f"http://127.0.0.1:{LAB_PORT}", process)
-        yield f"http://localhost:{LAB_PORT}"
+        _wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield f"http://localhost:{port}"
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -111,7 +88,9 @@ def test_code_flow_with_pkce_hop_by_hop(page: Page, dashboard_url: str):
     expect(_main(page).get_by_text(re.compile(r"^Why PKCE"))).to_be_visible()
     expect(_main(page)).to_contain_text("code_verifier")
     _click(page, "Sign in on the hosted page")
-    expect(_main(page)).to_contain_text("Location: http://localhost:8501/sign_in?code=")
+    # The redirect_uri follows the dashboard's real port (ui/room.py), whatever it is.
+    port = dashboard_url.rsplit(":", 1)[1]
+    expect(_main(page)).to_contain_text(f"Location: http://localhost:{port}/sign_in?code=")
     _click(page, "Follow the redirect back to the app (check state, take the code)")
     expect(_main(page).get_by_text(re.compile(r"^The state that came back"))).to_be_visible()
     _click(page, "Redeem the code with the code_verifier")
@@ -121,8 +100,8 @@ def test_code_flow_with_pkce_hop_by_hop(page: Page, dashboard_url: str):
     _expect_verified_tokens(page)
 
 
-def test_real_redirect_through_the_hosted_page_back_to_the_dashboard(page: Page, dashboard_on_lab_port: str):
-    _open_sign_in_page(page, dashboard_on_lab_port)
+def test_real_redirect_through_the_hosted_page_back_to_the_dashboard(page: Page, dashboard_on_localhost: str):
+    _open_sign_in_page(page, dashboard_on_localhost)
     _choose_flow(page, OAUTH_FLOW)
     _click(page, "Prepare a sign-in in my browser")
     with page.context.expect_page() as opened:
@@ -133,7 +112,7 @@ def test_real_redirect_through_the_hosted_page_back_to_the_dashboard(page: Page,
     hosted.get_by_label("Password").fill(next(user["password"] for user in USERS if user["username"] == "bob"))
     hosted.get_by_role("button", name="Sign in").click()
     # Cognito's redirect brings the browser back to /sign_in: a new dashboard session.
-    hosted.wait_for_url(re.compile(rf"^http://localhost:{LAB_PORT}/sign_in"))
+    hosted.wait_for_url(re.compile(rf"^{re.escape(dashboard_on_localhost)}/sign_in"))
     expect(hosted.get_by_text("Signed in: the user pool returned")).to_be_visible()
     expect(_main(hosted).get_by_text(re.compile(r"^Your browser did steps 1 and 2 itself"))).to_be_visible()
     assert "code=" not in hosted.url  # the page dropped the used code from the address bar

@@ -129,3 +129,6 @@ def test_the_ingress_routes_the_public_host_to_the_service(resources: dict[str, 
     env = {item["name"]: item.get("value") for item in
            resources["Deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["COGNITO_LAB_PUBLIC_HOST"] == rule["host"]  # the lab's links use the Ingress's host
+    # ... and its own calls to the in-pod sandbox, on that host, stay inside the pod.
+    aliases = resources["Deployment"]["spec"]["template"]["spec"]["hostAliases"]
+    assert {"ip": "127.0.0.1", "hostnames": [rule["host"]]} in aliases

@@ -279,8 +279,10 @@ def test_the_browser_comes_back_in_a_new_session_and_the_code_is_redeemed(fresh_
     returning.switch_page(PAGE).run()
     assert not returning.exception
     assert returning.session_state["lab"].target == fresh_target
+    assert returning.session_state["lab"] is starting.session_state["lab"]  # back in the session that started it
     _signed_in(returning, "bob")
-    assert "Your browser did steps 1 and 2 itself" in _texts(returning) and not returning.query_params
+    assert "Your browser did steps 1 and 2 itself" in _texts(returning)
+    assert set(returning.query_params) == {"resume"}  # the used code is gone; the session's resume code stays
     again = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     again.query_params.update(code=back["code"], state=back["state"])
     again.run()

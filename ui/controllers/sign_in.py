@@ -19,10 +19,11 @@ import streamlit as st
 
 from flows import oauth, signin
 from flows import sign_in_facts as facts
-from flows.oauth import DEFAULT_SCOPES, DOC_AUTHORIZE, DOC_TOKEN, LAB_REDIRECT_URI, Pkce
+from flows.oauth import DEFAULT_SCOPES, DOC_AUTHORIZE, DOC_TOKEN, Pkce
 from flows.steps import Note, StepResult
 from flows.target import Target
 from ui.pkce_store import pending_sign_ins
+from ui.room import redirect_uri
 from ui.state import Hop, LabSession, Origin, Run, session, target
 
 # Widget keys (Streamlit's; the data they hold is read and, for passwords, cleared here).
@@ -262,8 +263,9 @@ def revoke() -> None:
 def start_code_flow() -> None:
     chosen, pkce = target(), oauth.new_pkce()
     walk = restart(OAUTH_FLOW)
-    walk.oauth.pkce = pkce
-    result = oauth.open_sign_in_page(chosen, oauth.authorize_url(chosen, OAUTH_CLIENT, pkce, _scopes(OAUTH_SCOPES_KEY)))
+    walk.oauth.pkce, walk.oauth.redirect_uri = pkce, redirect_uri()
+    url = oauth.authorize_url(chosen, OAUTH_CLIENT, pkce, _scopes(OAUTH_SCOPES_KEY), walk.oauth.redirect_uri)
+    result = oauth.open_sign_in_page(chosen, url)
     walk.oauth.form = result.outputs.get("form")
     if result.outputs.get("code"):  # the domain sent the browser straight back (a session was open)
         walk.oauth.location = result.outputs.get("location")
@@ -310,7 +312,7 @@ def redeem(kind: str) -> None:
     if pkce is None or not code:
         return
     used = dataclasses.replace(pkce, verifier=oauth.new_pkce().verifier) if kind == "wrong" else pkce
-    result = oauth.exchange_code(target(), OAUTH_CLIENT, code, used, walk.redirect_uri or LAB_REDIRECT_URI)
+    result = oauth.exchange_code(target(), OAUTH_CLIENT, code, used, walk.redirect_uri or redirect_uri())
     walk.redeemed = True
     username = facts.claims_of(result.outputs.get("id_token")).get("cognito:username", "")
     record(OAUTH_FLOW, Hop(4, f"signin_page.hop.token_{kind}", result, lessons=_redeem_lessons(kind, used, pkce, result)),
@@ -319,9 +321,9 @@ def redeem(kind: str) -> None:
 
 # --- OAuth in the learner's own browser ----------------------------------------------------------------------
 def prepare_browser_sign_in() -> None:
-    chosen, pkce = target(), oauth.new_pkce()
-    url = oauth.authorize_url(chosen, OAUTH_CLIENT, pkce, _scopes(OAUTH_SCOPES_KEY), LAB_REDIRECT_URI)
-    pending_sign_ins().put(pkce.state, pkce, OAUTH_CLIENT, LAB_REDIRECT_URI, chosen)
+    chosen, pkce, back_to = target(), oauth.new_pkce(), redirect_uri()
+    url = oauth.authorize_url(chosen, OAUTH_CLIENT, pkce, _scopes(OAUTH_SCOPES_KEY), back_to)
+    pending_sign_ins().put(pkce.state, pkce, OAUTH_CLIENT, back_to, chosen, session().resume_code)
     session().sign_in.browser_url = url
 
 

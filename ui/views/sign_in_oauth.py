@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from flows.oauth import LAB_REDIRECT_URI
 from ui.controllers import sign_in as controller
 from ui.i18n import t
 from ui.pkce_store import TTL_SECONDS
+from ui.room import redirect_uri
 from ui.state import OAuthWalk, session, target
 from ui.views.sign_in_hops import render_hops
 from ui.views.sign_in_native import user_inputs
@@ -53,7 +53,7 @@ def _render_stage_four(walk: OAuthWalk) -> None:
 
 def _render_browser_option() -> None:
     st.subheader(t("signin_page.browser.heading"))
-    st.write(t("signin_page.browser.intro", redirect_uri=LAB_REDIRECT_URI, minutes=int(TTL_SECONDS // 60)))
+    st.write(t("signin_page.browser.intro", redirect_uri=redirect_uri(), minutes=int(TTL_SECONDS // 60)))
     st.button(t("signin_page.browser.prepare"), on_click=controller.prepare_browser_sign_in)
     url = session().sign_in.browser_url
     if url:
