@@ -40,6 +40,7 @@ AUTHORIZE_PARAMETERS = ("response_type", "client_id", "redirect_uri", "state", "
                         "code_challenge_method", "nonce", "identity_provider")
 _FLOW_OF_RESPONSE_TYPE = {"code": "code", "token": "implicit"}
 _SCOPE_ATTRIBUTES = {"email": ("email", "email_verified"), "phone": ("phone_number", "phone_number_verified")}
+NO_OPENID_SCOPE = "Access token does not contain openid scope"  # userInfo, a token without openid
 INVALID_TOKEN = ("Access token is expired, disabled, or deleted, or the user has globally signed out.")  # §3.3
 Clock = Callable[[], float]
 
@@ -410,8 +411,11 @@ def user_info(pool: MotoUserPool, access_token: str) -> dict[str, Any]:
     scopes = str(claims.get("scope", "")).split()
     held = moto.access_token_owner(pool, access_token)
     user = moto.find_user(pool, held[1]) if held else None
-    # Native tokens lack openid, so userInfo "doesn't accept" them (§2.5): same 401 as a bad token.
-    if OPENID not in scopes or user is None or not user.enabled:
+    # Native tokens lack openid, so userInfo "doesn't accept" them (§2.5, §3.3), and says why:
+    # "Access token does not contain openid scope" (AWS's answer, as real clients saw it: issue 20).
+    if OPENID not in scopes:
+        raise OAuthError("invalid_token", NO_OPENID_SCOPE, 401)
+    if user is None or not user.enabled:
         raise OAuthError("invalid_token", INVALID_TOKEN, 401)
     return _user_info_claims(pool, str(claims["client_id"]), user, scopes)
 
