@@ -27,7 +27,7 @@ from typing import Any, Callable, Literal, Mapping
 import jwt
 
 from sandbox import moto_adapter as moto
-from sandbox import revocation, user_pool_tokens
+from sandbox import refresh_rotation, revocation, user_pool_tokens
 from sandbox.errors import SandboxError
 from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus
 from sandbox.user_pool_state import USER_POOLS
@@ -370,16 +370,20 @@ def _verifier_matches(code_verifier: str | None, code_challenge: str) -> bool:
 
 
 def tokens_for_refresh(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> TokenSet:
-    """New access and ID tokens, no new refresh token (§3.2); the sign-in's scopes are kept."""
+    """New access and ID tokens, and a new refresh token only when the client rotates them
+    (§3.2, §1.5); the sign-in's scopes are kept."""
     held = moto.refresh_token_entry(pool, refresh_token)
-    if held is None or held[0] != client.id:
-        raise OAuthError("invalid_grant", "Refresh token is revoked, unknown, or for another client")
+    if held is None or held[0] != client.id or refresh_rotation.is_rotated_out(pool, refresh_token):
+        raise OAuthError("invalid_grant", "Refresh token is revoked, rotated out, unknown, or for another client")
     _, username, origin_jti = held
     user = moto.find_user(pool, username)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "The user no longer exists or is disabled")
     # OIDC Core §12.2: a refreshed ID token carries no nonce. Cognito's choice is UNCONFIRMED.
-    return _user_tokens(pool, client.id, username, origin_jti, nonce=None)
+    tokens = _user_tokens(pool, client.id, username, origin_jti, nonce=None)
+    if refresh_rotation.is_enabled(client):  # with rotation, a new refresh token too (§1.5)
+        return replace(tokens, refresh_token=refresh_rotation.rotate(pool, client, refresh_token))
+    return tokens
 
 
 # --- client_credentials ---------------------------------------------------------------------
