@@ -84,8 +84,15 @@ def _create_clients(idp: Any, user_pool_id: str) -> dict[str, dict[str, Any]]:
         ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],  # signs no user in (AWS's defaults would)
         AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
         AllowedOAuthScopes=[READ_SCOPE])["UserPoolClient"]
+    # Refresh-token rotation with no grace period: the old refresh token is refused at once (§1.5).
+    rotating = idp.create_user_pool_client(
+        ClientName="rotating-refresh", GenerateSecret=False, **common,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})["UserPoolClient"]
     return {
         "public": {"client_id": public["ClientId"], "note": "No secret: browser and native flows, code flow with PKCE."},
+        "rotating": {"client_id": rotating["ClientId"],
+                     "note": "Refresh-token rotation on: each refresh brings a new refresh token."},
         "confidential": {"client_id": confidential["ClientId"], "client_secret": confidential["ClientSecret"],
                          "note": "Has a secret: every call needs SECRET_HASH."},
         "machine": {"client_id": machine["ClientId"], "client_secret": machine["ClientSecret"],
