@@ -21,7 +21,8 @@ from sandbox.errors import from_moto
 
 __all__ = ["ACCOUNT_ID", "MotoClient", "MotoUser", "MotoUserPool", "TokenFactory", "UserStatus", "WsgiApp",
            "access_token_owner", "access_tokens_of", "call", "confirm", "find_client", "find_pool", "find_user",
-           "forget_access_token", "install_token_factory", "install_user_pool_defaults", "is_known_refresh_token", "is_registered_access_token", "mark_software_token_verified",
+           "forget_access_token", "install_token_factory", "install_user_pool_defaults", "is_known_refresh_token",
+           "is_registered_access_token", "mark_software_token_verified",
            "readable_attributes",
            "refresh_token_entry", "register_access_token", "register_id_token", "register_refresh_token",
            "revoke_refresh_token", "set_password", "sign_out", "sign_up", "update_attributes", "user_pool_api_app",

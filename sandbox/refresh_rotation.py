@@ -53,14 +53,16 @@ def rotate(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> str:
     new_token = user_pool_tokens.opaque_refresh_token()
     moto.register_refresh_token(pool, new_token, client.id, username, origin_jti)
     # A retry within the grace period rotates again but does not extend the old token's life.
-    USER_POOLS.of(pool.id).rotated_refresh_tokens.setdefault(refresh_token, USER_POOLS.clock() + grace_seconds(client))
+    rotated = USER_POOLS.of(pool.id).rotated_refresh_tokens
+    rotated.setdefault(refresh_token, USER_POOLS.clock() + grace_seconds(client))
     return new_token
 
 
 def get_tokens(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> dict[str, Any]:
     """GetTokensFromRefreshToken's AuthenticationResult."""
     if is_rotated_out(pool, refresh_token):
-        raise RefreshTokenReuseException("Refresh token has been invalidated by refresh token rotation.")  # UNCONFIRMED text
+        # The exception is the API model's; its text is UNCONFIRMED.
+        raise RefreshTokenReuseException("Refresh token has been invalidated by refresh token rotation.")
     username = revocation.refresh_token_owner(pool, client, refresh_token)
     user = moto.find_user(pool, username)
     if user is None or not user.enabled:

@@ -391,5 +391,5 @@ def rotate_refresh_token() -> None:
     old = signed_in.outputs.get("refresh_token") if signed_in.ok else None
     if not old:
         return
-    _aside(walk, Hop(2, "rotation.hop.refresh", signin.refresh_with_rotation(chosen, ROTATING_CLIENT, old)))
-    _aside(walk, Hop(2, "rotation.hop.old_again", signin.refresh_with_rotation(chosen, ROTATING_CLIENT, old)))
+    for title in ("rotation.hop.refresh", "rotation.hop.old_again"):  # the same old token, twice
+        _aside(walk, Hop(2, title, signin.refresh_with_rotation(chosen, ROTATING_CLIENT, old)))
