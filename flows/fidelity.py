@@ -70,6 +70,7 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
     "refresh": [(_failed_with("InvalidParameterException"), "fidelity.rotation.refresh_token_auth")],
     "refresh_rotation": [(_failed_with("RefreshTokenReuseException"), "fidelity.rotation.reuse_text")],
     "confirm_sign_up": [(_failed_with("ExpiredCodeException"), "fidelity.sign_up.expired_code_text")],
+    "client_token": [(_always, "fidelity.client_token.guesses")],
     "identity_pool": [
         (_always, "fidelity.identity_messages"),
         # aws-facts.md §4.1: the Deny text is reported, its exception type is UNCONFIRMED.

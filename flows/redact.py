@@ -17,6 +17,7 @@ SCRUBBED = "********"
 PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryPassword", "PreviousPassword",
                              "ProposedPassword", "password"})
 SECRET_FIELDS = frozenset({"SecretKey", "SecretAccessKey", "SessionToken", "ClientSecret", "client_secret",
+                           "Secret",  # GetClientToken's client secret
                            "RefreshToken", "refresh_token",
                            "X-Amz-Security-Token",  # a session token echoed back in a JSON body
                            "aws_secret_access_key", "aws_session_token"})

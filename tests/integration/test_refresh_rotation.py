@@ -1,4 +1,5 @@
-"""Refresh-token rotation as the lab shows it on the sign-in page (flows/signin.py against the
+"""What Cognito added since 2024, as the lab shows it on the sign-in page: refresh-token rotation
+and GetClientToken. Rotation (flows/signin.py against the
 sandbox's seeded `rotating` app client: rotation on, grace period 0). Source: aws-facts.md §1.5 and
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html."""
 
@@ -47,3 +48,15 @@ def test_without_rotation_no_new_refresh_token(target):
     result = signin.refresh_with_rotation(target, "public", old)
     assert result.ok and result.outputs["refresh_token"] is None
     assert "note.rotation.no_new_refresh_token" in _note_keys(result)
+
+
+def test_get_client_token_with_the_seeded_native_machine_client(target):
+    # [IDP-model GetClientToken]: a secret and ALLOW_CLIENT_TOKEN_AUTH; no Scopes → the client's.
+    result = fidelity.annotate(signin.client_token(target, "machine_api"), target)
+    assert result.ok and result.outputs["token_type"] == "Bearer"
+    token = jwt.decode(result.outputs["access_token"], options={"verify_signature": False})
+    assert token["scope"] == "https://api.cognito-lab.example/items.read" and "username" not in token
+    assert [note.key for note in result.fidelity_notes] == ["fidelity.client_token.guesses"]
+    secret = target.client("machine_api").client_secret
+    shown = result.exchanges[-1].masked().request.body
+    assert secret and secret not in shown and '"Secret"' in shown  # the secret is masked on screen

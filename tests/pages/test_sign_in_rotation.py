@@ -1,4 +1,4 @@
-"""The sign-in page's refresh-token rotation walk (issue 20), through AppTest against the real
+"""The sign-in page's refresh-token rotation walk and GetClientToken (issue 20), through AppTest against the real
 sandbox: one refresh through GetTokensFromRefreshToken, then the old refresh token refused
 (aws-facts.md §1.5; API_RefreshTokenRotationType)."""
 
@@ -29,13 +29,13 @@ def _texts(app: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
-def _page(target: Target, lang: str) -> AppTest:
+def _page(target: Target, lang: str, flow: str = "refresh") -> AppTest:
     # The flow set before the page's first run, as test_sign_in_page.py does (AppTest formats a
     # selectbox's value outside the session, in English: a click re-run works in English only).
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     app.run()
     app.session_state["lab"].target, app.session_state["lab"].lang = target, lang
-    app.session_state["sign_in_flow"] = "refresh"
+    app.session_state["sign_in_flow"] = flow
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     return app
@@ -55,3 +55,14 @@ def test_the_rotation_walk_is_offered_in_japanese(fresh_target):
     app = _page(fresh_target, "ja")
     assert "サインインし、一度更新し、古いリフレッシュトークンを再利用する" in [b.label for b in app.button]
     assert "リフレッシュトークンのローテーション" in _texts(app) and "⟦" not in _texts(app)
+
+
+def test_get_client_token_beside_the_client_credentials_grant(fresh_target):
+    # [IDP-model GetClientToken]: the native API's machine-to-machine call, no domain needed.
+    app = _page(fresh_target, "en", "client_credentials")
+    next(b for b in app.button if b.label == "GetClientToken (native API, no domain)").click().run()
+    assert not app.exception, app.exception
+    texts = _texts(app)
+    assert "GetClientToken with the machine_api app client's id and secret" in texts
+    assert fresh_target.client("machine_api").client_secret not in texts
+    assert not [e.value for e in app.error]  # the call succeeded

@@ -363,6 +363,19 @@ def client_credentials() -> None:
                                      facts.machine_token_facts(result), lessons))
 
 
+NATIVE_MACHINE_CLIENT = "machine_api"  # the seeded app client with ALLOW_CLIENT_TOKEN_AUTH only
+
+
+def client_token() -> None:
+    """GetClientToken, the native API's machine-to-machine call, beside the token endpoint's grant."""
+    if NATIVE_MACHINE_CLIENT not in target().clients:
+        return
+    result = signin.client_token(target(), NATIVE_MACHINE_CLIENT, _scopes(MACHINE_SCOPES_KEY))
+    walk = run("client_credentials")
+    walk.hops = [hop for hop in walk.hops if hop.stage != 2]
+    record("client_credentials", Hop(2, "client_token.hop", result, facts.machine_token_facts(result)))
+
+
 # --- refresh-token rotation: GetTokensFromRefreshToken ---------------------------------------------------
 ROTATING_CLIENT = "rotating"  # the seeded app client with RefreshTokenRotation on, no grace period
 _NOT_FOR_ROTATION = ("dave", "erin", "frank")  # unconfirmed, temporary password, MFA: no tokens at once
