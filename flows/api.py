@@ -11,6 +11,7 @@ from typing import Any, Mapping
 import requests
 
 from flows.capture import Exchange, Recorder
+from flows.redact import mask_signed_token_lines
 from flows.sigv4 import credentials_of, sign
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import ApiRoute, Target
@@ -64,7 +65,8 @@ def _iam_meaning(error_type: str, message: str) -> str:
 def _failure(status: int, body: Any, error_type: str = "") -> AwsFailure | None:
     if status < 400:
         return None
-    message = body.get("message", "") if isinstance(body, dict) else str(body)
+    # IAM refusals say `Message`, the other answers `message` (aws-facts.md §5.3).
+    message = (body.get("message") or body.get("Message") or "") if isinstance(body, dict) else str(body)
     meaning = MEANINGS.get((status, message), "") or _iam_meaning(error_type, message)
     return AwsFailure(message or f"HTTP {status}", message, status, meaning)
 
@@ -116,6 +118,8 @@ def call_route_signed(target: Target, route: ApiRoute, credentials: Mapping[str,
         result.failure = AwsFailure("EndpointUnreachable", str(error), None, "meaning.EndpointUnreachable")
         return result
     body = _body(response)
+    if isinstance(body, dict):  # a signature mismatch quotes the signed session token: mask it
+        body = {key: mask_signed_token_lines(value) if isinstance(value, str) else value for key, value in body.items()}
     result.outputs = {"status": response.status_code, "body": body, "canonical_request": signed.canonical_request,
                       "string_to_sign": signed.string_to_sign, "curl": curl_command(result.exchanges[-1])}
     failure = _failure(response.status_code, body, _error_type(response))

@@ -80,8 +80,10 @@ class Cell:
     @property
     def message(self) -> str:
         body = self.result.outputs.get("body")
-        if isinstance(body, dict) and isinstance(body.get("message"), str):
-            return body["message"]
+        # IAM refusals say `Message`, the other answers `message` (aws-facts.md §5.3).
+        text = (body.get("message") or body.get("Message")) if isinstance(body, dict) else None
+        if isinstance(text, str):
+            return text
         return "OK" if self.status == 200 else ""
 
     @property

@@ -64,6 +64,13 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
         (_failed_with("InvalidParameterException"), "fidelity.flow_not_enabled_text"),
     ],
     "tokens": [(_always, "fidelity.token_claims")],
+    # The lab uses PKCE though the discovery document, like AWS's, does not advertise it (issue 20).
+    "oauth_sign_in_page": [(_always, "fidelity.oauth.pkce_not_in_discovery")],
+    # Rotation's refusals: the exception types are AWS's, the texts are the sandbox's guesses.
+    "refresh": [(_failed_with("InvalidParameterException"), "fidelity.rotation.refresh_token_auth")],
+    "refresh_rotation": [(_failed_with("RefreshTokenReuseException"), "fidelity.rotation.reuse_text")],
+    "confirm_sign_up": [(_failed_with("ExpiredCodeException"), "fidelity.sign_up.expired_code_text")],
+    "client_token": [(_always, "fidelity.client_token.guesses")],
     "identity_pool": [
         (_always, "fidelity.identity_messages"),
         # aws-facts.md §4.1: the Deny text is reported, its exception type is UNCONFIRMED.

@@ -156,7 +156,8 @@ def exchange_code(target: Target, client_name: str, code: str, pkce: Pkce,
 
 
 def refresh(target: Target, client_name: str, refresh_token: str) -> StepResult:
-    """POST /oauth2/token, grant_type=refresh_token: new access and ID tokens only (§3.2)."""
+    """POST /oauth2/token, grant_type=refresh_token: new access and ID tokens, and a new refresh
+    token only when the app client rotates them (§3.2, §1.5)."""
     data = {"grant_type": "refresh_token", "client_id": target.client(client_name).client_id,
             "refresh_token": refresh_token}
     return _token_request(target, "oauth_refresh", target.client(client_name), data,

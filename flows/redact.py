@@ -17,6 +17,7 @@ SCRUBBED = "********"
 PASSWORD_FIELDS = frozenset({"PASSWORD", "NEW_PASSWORD", "Password", "TemporaryPassword", "PreviousPassword",
                              "ProposedPassword", "password"})
 SECRET_FIELDS = frozenset({"SecretKey", "SecretAccessKey", "SessionToken", "ClientSecret", "client_secret",
+                           "Secret",  # GetClientToken's client secret
                            "RefreshToken", "refresh_token",
                            "X-Amz-Security-Token",  # a session token echoed back in a JSON body
                            "aws_secret_access_key", "aws_session_token"})
@@ -67,7 +68,16 @@ def scrub_passwords(body: str) -> str:
 
 
 def mask_body(body: str) -> str:
-    return _redact_body(body, SECRET_FIELDS, mask)
+    return mask_signed_token_lines(_redact_body(body, SECRET_FIELDS, mask))
+
+
+# AWS's answer to a wrong SigV4 signature quotes the canonical request it computed, and with it the
+# signed `x-amz-security-token:<session token>` line (aws-facts.md §5.3): that token is masked too.
+_SIGNED_TOKEN_LINE = re.compile(r"(x-amz-security-token:)([A-Za-z0-9+/=%_-]+)", re.IGNORECASE)
+
+
+def mask_signed_token_lines(text: str) -> str:
+    return _SIGNED_TOKEN_LINE.sub(lambda match: match[1] + mask(match[2]), text)
 
 
 def mask_header(name: str, value: str) -> str:

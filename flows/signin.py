@@ -24,7 +24,8 @@ from flows.target import Target
 EXPLAINED_ERRORS = frozenset({"NotAuthorizedException", "UserNotFoundException", "UserNotConfirmedException",
                               "InvalidParameterException", "PasswordResetRequiredException",
                               "ResourceNotFoundException", "EndpointUnreachable", "CodeMismatchException",
-                              "UsernameExistsException", "InvalidPasswordException"})
+                              "UsernameExistsException", "InvalidPasswordException", "ExpiredCodeException",
+                              "RefreshTokenReuseException"})
 # NotAuthorizedException says many things; these messages deserve their own explanation (§2.6).
 _EXPLAINED_MESSAGES = {
     "Access Token has been revoked": "meaning.signin.access_token_revoked",
@@ -209,6 +210,45 @@ def refresh(target: Target, client_name: str, refresh_token: str,
     answer = _call(result, lambda: idp.initiate_auth(
         ClientId=target.client(client_name).client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters=parameters))
     return result if answer is None else _finish(result, answer)
+
+
+def refresh_with_rotation(target: Target, client_name: str, refresh_token: str) -> StepResult:
+    """GetTokensFromRefreshToken (§1.5): new ID and access tokens, and a new refresh token when the
+    app client rotates them; a rotated-out token is refused after the grace period."""
+    recorder = Recorder()
+    result = StepResult("refresh_rotation", recorder.exchanges,
+                        notes=[Note("note.rotation.get_tokens", f"{_DOC}#refresh_token_auth-and-auth_time")])
+    app_client = target.client(client_name)
+    secret = {"ClientSecret": app_client.client_secret} if app_client.client_secret else {}
+    idp = client(target, "cognito-idp", recorder)
+    answer = _call(result, lambda: idp.get_tokens_from_refresh_token(
+        ClientId=app_client.client_id, RefreshToken=refresh_token, **secret))
+    if answer is None:
+        return result
+    result.outputs = _outputs(answer)
+    result.notes.append(Note("note.rotation.new_refresh_token" if result.outputs.get("refresh_token")
+                             else "note.rotation.no_new_refresh_token", f"{_DOC}#refresh_token_auth-and-auth_time"))
+    return result
+
+
+# --- machine to machine through the native API ------------------------------------------------
+
+def client_token(target: Target, client_name: str, scopes: tuple[str, ...] = ()) -> StepResult:
+    """GetClientToken: the app client's id and secret for an access token with custom scopes, no
+    user pool domain needed; no scopes asks for all of the client's ([IDP-model GetClientToken])."""
+    recorder = Recorder()
+    doc = f"{_DOC}#machine-to-machine-without-a-domain-getclienttoken"
+    result = StepResult("client_token", recorder.exchanges, notes=[Note("note.client_token.native", doc)])
+    app_client = target.client(client_name)
+    asked = {"Scopes": list(scopes)} if scopes else {}
+    idp = client(target, "cognito-idp", recorder)
+    answer = _call(result, lambda: idp.get_client_token(ClientId=app_client.client_id,
+                                                        Secret=app_client.client_secret or "", **asked))
+    if answer is not None:
+        issued = answer.get("ClientAuthenticationResult") or {}
+        result.outputs = {"access_token": issued.get("AccessToken"), "expires_in": issued.get("ExpiresIn"),
+                          "token_type": issued.get("TokenType")}
+    return result
 
 
 # --- sign-up -----------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox import confirmation_codes, moto_adapter, oauth2, role_decisions, user_pool_api, user_pool_tokens
+from sandbox import (confirmation_codes, feature_plans, moto_adapter, oauth2, role_decisions, user_pool_api,
+                     user_pool_tokens)
 from sandbox.apigateway import ApiGatewayService
 from sandbox.basic_flow import BasicFlowIdentityPoolService
 from sandbox.errors import AwsError
@@ -52,6 +53,7 @@ class SandboxApp:
     def __init__(self, region: str = "us-east-1", clock: Clock = time.time) -> None:
         """`clock` is the one clock every service reads (tests may move a service's on)."""
         user_pool_tokens.install()
+        feature_plans.install()  # every new pool reports its UserPoolTier
         self.region = region
         self.user_pools = USER_POOLS  # what the sandbox adds to moto's pools: as process-wide as moto
         self.user_pools.clock = clock

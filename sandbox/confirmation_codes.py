@@ -16,10 +16,13 @@ import secrets
 from dataclasses import asdict
 from typing import Any
 
-from sandbox.errors import WrongConfirmationCode
+from sandbox.errors import ExpiredConfirmationCode, WrongConfirmationCode
 from sandbox.moto_adapter import MotoUser, MotoUserPool
 from sandbox.user_pool_state import USER_POOLS, SentMessage
 
+# "The code is valid for 24 hours" ([CG:signing-up-users-in-your-app.md], as aws-facts.md cites the guide:
+# https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html).
+CODE_LIFETIME_SECONDS = 24 * 60 * 60
 MESSAGES_PATH = "/_sandbox/messages/"  # sandbox-only (no AWS counterpart): the outbox, per pool
 
 
@@ -54,6 +57,7 @@ def send_sign_up_code(pool: MotoUserPool, username: str, delivery: dict[str, str
     """Make the user's confirmation code and put the message in the outbox."""
     code = f"{secrets.randbelow(10 ** 6):06d}"
     _codes(pool)[username] = code
+    USER_POOLS.of(pool.id).confirmation_codes_sent_at[username] = USER_POOLS.clock()
     message = SentMessage(username, "SignUp", code, delivery.get("Destination", ""),
                           delivery.get("DeliveryMedium", ""), delivery.get("AttributeName", ""), int(USER_POOLS.clock()))
     _outbox(pool).append(message)
@@ -61,10 +65,13 @@ def send_sign_up_code(pool: MotoUserPool, username: str, delivery: dict[str, str
 
 
 def use_sign_up_code(pool: MotoUserPool, username: str, code: str) -> None:
-    """Accept the code the user was sent, once; refuse any other."""
+    """Accept the code the user was sent, once and within 24 hours; refuse any other."""
     expected = _codes(pool).get(username)
     if expected is None or not hmac.compare_digest(expected.encode(), str(code).encode()):
         raise WrongConfirmationCode()
+    sent_at = USER_POOLS.of(pool.id).confirmation_codes_sent_at.get(username, USER_POOLS.clock())
+    if USER_POOLS.clock() - sent_at > CODE_LIFETIME_SECONDS:
+        raise ExpiredConfirmationCode()
     del _codes(pool)[username]
 
 

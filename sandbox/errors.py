@@ -14,6 +14,7 @@ keep their locals alive (wrong passwords among them) for as long as the process 
 from __future__ import annotations
 
 import json
+import uuid
 from typing import ClassVar, Literal
 
 from werkzeug.wrappers import Response
@@ -21,12 +22,19 @@ from werkzeug.wrappers import Response
 JSON_11 = "application/x-amz-json-1.1"
 
 AwsErrorType = Literal[
-    "CodeMismatchException", "InvalidIdentityPoolConfigurationException", "InvalidParameterException",
+    "CodeMismatchException", "ExpiredCodeException", "FeatureUnavailableInTierException",
+    "RefreshTokenReuseException", "InvalidIdentityPoolConfigurationException", "InvalidParameterException",
     "InvalidPasswordException", "NotAuthorizedException", "ResourceNotFoundException",
     "SerializationException", "UnauthorizedException", "UnknownOperationException",
     "UnsupportedTokenTypeException", "UserNotConfirmedException", "UserNotFoundException",
     "UsernameExistsException",
 ]
+
+
+def request_id_header() -> dict[str, str]:
+    """AWS puts `x-amzn-RequestId` on every JSON-protocol answer, success or error; the SDKs
+    read it into `ResponseMetadata.RequestId` / `$metadata.requestId`."""
+    return {"x-amzn-RequestId": str(uuid.uuid4())}
 
 
 class SandboxError(Exception):
@@ -45,7 +53,7 @@ class AwsError(SandboxError):
 
     def to_response(self) -> Response:
         body = json.dumps({"__type": self.type, "message": self.message})
-        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": self.message}
+        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": self.message, **request_id_header()}
         return Response(body, status=self.status, headers=headers, content_type=JSON_11)
 
 
@@ -53,6 +61,18 @@ class AwsError(SandboxError):
 
 class CodeMismatchException(AwsError):
     type: ClassVar[AwsErrorType] = "CodeMismatchException"
+
+
+class ExpiredCodeException(AwsError):
+    type: ClassVar[AwsErrorType] = "ExpiredCodeException"
+
+
+class FeatureUnavailableInTierException(AwsError):
+    type: ClassVar[AwsErrorType] = "FeatureUnavailableInTierException"
+
+
+class RefreshTokenReuseException(AwsError):
+    type: ClassVar[AwsErrorType] = "RefreshTokenReuseException"
 
 
 class InvalidIdentityPoolConfigurationException(AwsError):
@@ -147,6 +167,21 @@ class WrongFirstTotpCode(CodeMismatchException):
         super().__init__("Code mismatch and fail enable Software Token MFA")
 
 
+class ReusedTotpCode(ExpiredCodeException):
+    """A TOTP code accepted once, sent again (the issue-20 report of real AWS answers)."""
+
+    def __init__(self) -> None:
+        super().__init__("Your software token has already been used once.")
+
+
+class ExpiredConfirmationCode(ExpiredCodeException):
+    """A sign-up code past its 24 hours; the text is the one SDK error reports quote (UNCONFIRMED
+    on an AWS page)."""
+
+    def __init__(self) -> None:
+        super().__init__("Invalid code provided, please request a code again.")
+
+
 class WrongConfirmationCode(CodeMismatchException):
     """The text community reports quote for a wrong sign-up code; UNCONFIRMED on an AWS page."""
 
@@ -175,8 +210,9 @@ class RoleMappingDenied(NotAuthorizedException):
 
 
 _BY_TYPE: dict[str, type[AwsError]] = {cls.type: cls for cls in (
-    CodeMismatchException, InvalidIdentityPoolConfigurationException, InvalidParameterException,
-    NotAuthorizedException, ResourceNotFoundException, SerializationException, UnauthorizedException,
+    CodeMismatchException, ExpiredCodeException, FeatureUnavailableInTierException,
+    InvalidIdentityPoolConfigurationException, InvalidParameterException, NotAuthorizedException,
+    RefreshTokenReuseException, ResourceNotFoundException, SerializationException, UnauthorizedException,
     UnknownOperationException, UnsupportedTokenTypeException, UserNotConfirmedException,
     UserNotFoundException, UsernameExistsException, InvalidPasswordException)}
 

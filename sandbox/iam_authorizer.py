@@ -30,7 +30,7 @@ _SIGV4_FAILURES: dict[str, tuple[str, str]] = {
     "invalid_token": ("AccessDeniedException", "The security token included in the request is invalid."),
     # UNCONFIRMED: the EXPIRED_TOKEN gateway response exists; this text is STS's.
     "expired_token": ("ExpiredTokenException", "The security token included in the request is expired"),
-    "signature": ("InvalidSignatureException", SIGNATURE_MISMATCH),
+    "signature": ("InvalidSignatureException", ""),  # the full text, with what AWS computed
     "signature_expired": ("InvalidSignatureException", ""),
     "wrong_service": ("InvalidSignatureException", ""),
     "incomplete": ("IncompleteSignatureException", ""),  # UNCONFIRMED type; texts from public reports
@@ -65,7 +65,7 @@ class IamAuthorizer:
         user_arn = assumed_role_arn(caller.role_arn, self.credentials.session_name(caller.access_key_id))
         role = self.iam.find(caller.role_arn)
         verdict = evaluate(role.identity_policies if role else (), INVOKE, resource_arn)
-        refused = f"User: {user_arn} is not authorized to perform: {INVOKE} on resource: {resource_arn}"
+        refused = f"User: {user_arn} is not authorized to perform: {INVOKE} on resource: {masked_account(resource_arn)}"
         if verdict.outcome == "explicit_deny":
             # aws-facts.md §5.3, explicit deny (the text may now add "in an identity-based policy": UNCONFIRMED).
             return _deny(decision, "AccessDeniedException", f"{refused} with an explicit deny",
@@ -95,6 +95,18 @@ class IamAuthorizer:
         return self.authentication_provider(caller.identity_id) or ",".join(caller.login_providers) or None
 
 
+def masked_account(arn: str) -> str:
+    """The ARN with its account id cut to the last four digits, as AWS prints a resource in a
+    refusal: `arn:aws:execute-api:us-west-2:********2543:…` (github.com/ASFHyP3/hyp3/issues/2283)."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and len(parts[4]) > 4:
+        parts[4] = "*" * (len(parts[4]) - 4) + parts[4][-4:]
+    return ":".join(parts)
+
+
 def _deny(decision: IamDecision, error_type: str, message: str, reason: str) -> IamDecision:
-    decision.deny(403, {"message": message}, reason, **{"x-amzn-ErrorType": error_type})
+    # An IAM refusal ("is not authorized to perform") is `{"Message": …}` with a capital M;
+    # SigV4 failures keep `{"message": …}` (same public reports as masked_account, aws4#110).
+    key = "Message" if error_type == "AccessDeniedException" and " is not authorized " in message else "message"
+    decision.deny(403, {key: message}, reason, **{"x-amzn-ErrorType": error_type})
     return decision

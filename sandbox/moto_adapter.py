@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Protocol
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
-from moto.cognitoidp.models import cognitoidp_backends
+from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 from moto.core.exceptions import JsonRESTError
 from moto.moto_server.werkzeug_app import create_backend_app
 
@@ -21,7 +21,8 @@ from sandbox.errors import from_moto
 
 __all__ = ["ACCOUNT_ID", "MotoClient", "MotoUser", "MotoUserPool", "TokenFactory", "UserStatus", "WsgiApp",
            "access_token_owner", "access_tokens_of", "call", "confirm", "find_client", "find_pool", "find_user",
-           "forget_access_token", "install_token_factory", "is_known_refresh_token", "is_registered_access_token", "mark_software_token_verified",
+           "forget_access_token", "install_token_factory", "install_user_pool_defaults", "is_known_refresh_token",
+           "is_registered_access_token", "mark_software_token_verified",
            "readable_attributes",
            "refresh_token_entry", "register_access_token", "register_id_token", "register_refresh_token",
            "revoke_refresh_token", "set_password", "sign_out", "sign_up", "update_attributes", "user_pool_api_app",
@@ -190,3 +191,24 @@ def install_token_factory(factory: TokenFactory) -> None:
     CognitoIdpUserPool.create_id_token = create_id_token
     CognitoIdpUserPool.create_access_token = create_access_token
     CognitoIdpUserPool.create_refresh_token = create_refresh_token
+
+
+# --- pool defaults --------------------------------------------------------------------------
+
+def install_user_pool_defaults(defaults: dict[str, Any]) -> None:
+    """Settings every new pool gets unless the CreateUserPool call names them (moto leaves out
+    what it was not given). moto has no hook for this either, so its backend method is wrapped
+    once; the wrapper reads the latest defaults. Idempotent."""
+    _POOL_DEFAULTS.update(defaults)
+    if getattr(CognitoIdpBackend.create_user_pool, "_sandbox_defaults", False):
+        return
+    create = CognitoIdpBackend.create_user_pool
+
+    def create_user_pool(backend: CognitoIdpBackend, name: str, extended_config: dict[str, Any]) -> MotoUserPool:
+        return create(backend, name, {**_POOL_DEFAULTS, **(extended_config or {})})
+
+    create_user_pool._sandbox_defaults = True  # type: ignore[attr-defined]
+    CognitoIdpBackend.create_user_pool = create_user_pool  # type: ignore[method-assign]
+
+
+_POOL_DEFAULTS: dict[str, Any] = {}

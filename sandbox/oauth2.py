@@ -41,6 +41,7 @@ _DOMAIN_PATH = re.compile(r"^/oauth2-domain/(?P<pool>[\w-]+_[0-9a-zA-Z]+)(?P<end
 _JSON = "application/json;charset=UTF-8"  # the token endpoint's content type (§3.2)
 # RFC 6749 §5.1: token responses must not be cached.
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+DISCOVERY_SCOPES = ("openid", "email", "phone", "profile")  # no aws.cognito.signin.user.admin
 Handler = Callable[["OAuth2Domain", Request, MotoUserPool, str], Response]
 
 
@@ -50,18 +51,19 @@ def domain_url(endpoint: str, user_pool_id: str) -> str:
 
 
 def discovery_endpoints(domain: str) -> dict[str, Any]:
-    """What the discovery document says about the domain. UNCONFIRMED (aws-facts.md §1.1 and
-    UNCONFIRMED item 3): AWS's exact content for a pool with a domain was not read; these are
-    the OpenID Connect Discovery 1.0 names, with Cognito's S256-only PKCE (§3.1)."""
+    """What the discovery document says about the domain. `scopes_supported` is the four OIDC
+    scopes, as in real documents from 2018, 2022 and 2025, and there is no
+    `code_challenge_methods_supported`, which AWS leaves out (issue 20): so openid-client's
+    `supportsPKCE()` is false here as on AWS, though the authorize endpoint does take S256 (§3.1).
+    The other endpoint names are the OpenID Connect Discovery 1.0 ones (UNCONFIRMED item 3)."""
     return {
         "authorization_endpoint": f"{domain}/oauth2/authorize",
         "token_endpoint": f"{domain}/oauth2/token",
         "userinfo_endpoint": f"{domain}/oauth2/userInfo",
         "revocation_endpoint": f"{domain}/oauth2/revoke",
         "end_session_endpoint": f"{domain}/logout",
-        "scopes_supported": list(grants.STANDARD_SCOPES),
+        "scopes_supported": list(DISCOVERY_SCOPES),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "code_challenge_methods_supported": ["S256"],
     }
 
 

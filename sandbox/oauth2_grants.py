@@ -27,7 +27,7 @@ from typing import Any, Callable, Literal, Mapping
 import jwt
 
 from sandbox import moto_adapter as moto
-from sandbox import revocation, user_pool_tokens
+from sandbox import refresh_rotation, revocation, user_pool_tokens
 from sandbox.errors import SandboxError
 from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus
 from sandbox.user_pool_state import USER_POOLS
@@ -40,6 +40,7 @@ AUTHORIZE_PARAMETERS = ("response_type", "client_id", "redirect_uri", "state", "
                         "code_challenge_method", "nonce", "identity_provider")
 _FLOW_OF_RESPONSE_TYPE = {"code": "code", "token": "implicit"}
 _SCOPE_ATTRIBUTES = {"email": ("email", "email_verified"), "phone": ("phone_number", "phone_number_verified")}
+NO_OPENID_SCOPE = "Access token does not contain openid scope"  # userInfo, a token without openid
 INVALID_TOKEN = ("Access token is expired, disabled, or deleted, or the user has globally signed out.")  # §3.3
 Clock = Callable[[], float]
 
@@ -369,16 +370,20 @@ def _verifier_matches(code_verifier: str | None, code_challenge: str) -> bool:
 
 
 def tokens_for_refresh(pool: MotoUserPool, client: MotoClient, refresh_token: str) -> TokenSet:
-    """New access and ID tokens, no new refresh token (§3.2); the sign-in's scopes are kept."""
+    """New access and ID tokens, and a new refresh token only when the client rotates them
+    (§3.2, §1.5); the sign-in's scopes are kept."""
     held = moto.refresh_token_entry(pool, refresh_token)
-    if held is None or held[0] != client.id:
-        raise OAuthError("invalid_grant", "Refresh token is revoked, unknown, or for another client")
+    if held is None or held[0] != client.id or refresh_rotation.is_rotated_out(pool, refresh_token):
+        raise OAuthError("invalid_grant", "Refresh token is revoked, rotated out, unknown, or for another client")
     _, username, origin_jti = held
     user = moto.find_user(pool, username)
     if user is None or not user.enabled:
         raise OAuthError("invalid_grant", "The user no longer exists or is disabled")
     # OIDC Core §12.2: a refreshed ID token carries no nonce. Cognito's choice is UNCONFIRMED.
-    return _user_tokens(pool, client.id, username, origin_jti, nonce=None)
+    tokens = _user_tokens(pool, client.id, username, origin_jti, nonce=None)
+    if refresh_rotation.is_enabled(client):  # with rotation, a new refresh token too (§1.5)
+        return replace(tokens, refresh_token=refresh_rotation.rotate(pool, client, refresh_token))
+    return tokens
 
 
 # --- client_credentials ---------------------------------------------------------------------
@@ -410,8 +415,11 @@ def user_info(pool: MotoUserPool, access_token: str) -> dict[str, Any]:
     scopes = str(claims.get("scope", "")).split()
     held = moto.access_token_owner(pool, access_token)
     user = moto.find_user(pool, held[1]) if held else None
-    # Native tokens lack openid, so userInfo "doesn't accept" them (§2.5): same 401 as a bad token.
-    if OPENID not in scopes or user is None or not user.enabled:
+    # Native tokens lack openid, so userInfo "doesn't accept" them (§2.5, §3.3), and says why:
+    # "Access token does not contain openid scope" (AWS's answer, as real clients saw it: issue 20).
+    if OPENID not in scopes:
+        raise OAuthError("invalid_token", NO_OPENID_SCOPE, 401)
+    if user is None or not user.enabled:
         raise OAuthError("invalid_token", INVALID_TOKEN, 401)
     return _user_info_claims(pool, str(claims["client_id"]), user, scopes)
 

@@ -94,14 +94,38 @@ def _url_as_sent(request: Request) -> str:
     return f"{request.scheme}://{request.host}{target}"
 
 
-def expected_signature(request: Request, signed: Authorization, credentials: IssuedCredentials) -> str:
+@dataclass(frozen=True)
+class ExpectedSignature:
+    """What the server computed: AWS quotes the first two in its mismatch answer."""
+
+    canonical_request: str
+    string_to_sign: str
+    signature: str
+
+
+def expected(request: Request, signed: Authorization, credentials: IssuedCredentials) -> ExpectedSignature:
     headers = {name: request.headers.get(name, "") for name in signed.signed_headers}
     aws_request = AWSRequest(method=request.method, url=_url_as_sent(request),
                              data=request.get_data(cache=True), headers=headers)
     aws_request.context["timestamp"] = request.headers.get("X-Amz-Date", "")
     signer = SigV4Auth(Credentials(credentials.access_key_id, credentials.secret_key, credentials.session_token),
                        signed.service, signed.region)
-    return signer.signature(signer.string_to_sign(aws_request, signer.canonical_request(aws_request)), aws_request)
+    canonical = signer.canonical_request(aws_request)
+    string_to_sign = signer.string_to_sign(aws_request, canonical)
+    return ExpectedSignature(canonical, string_to_sign, signer.signature(string_to_sign, aws_request))
+
+
+def expected_signature(request: Request, signed: Authorization, credentials: IssuedCredentials) -> str:
+    return expected(request, signed, credentials).signature
+
+
+def mismatch_detail(computed: ExpectedSignature) -> str:
+    """AWS's answer to a wrong signature quotes what it computed, so developers can compare
+    (public reports, e.g. github.com/mhart/aws4/issues/110, for execute-api)."""
+    return ("The request signature we calculated does not match the signature you provided. Check your AWS "
+            "Secret Access Key and signing method. Consult the service documentation for details.\n\n"
+            f"The Canonical String for this request should have been\n'{computed.canonical_request}'\n\n"
+            f"The String-to-Sign should have been\n'{computed.string_to_sign}'\n")
 
 
 def _stamp(epoch: float) -> str:
@@ -135,7 +159,8 @@ def verify(request: Request, store: CredentialStore, now: float, service: str) -
         raise SigV4Failure("expired_token")
     if signed.service != service:
         raise SigV4Failure("wrong_service", f"Credential should be scoped to correct service: '{service}'. ")
-    if not hmac.compare_digest(expected_signature(request, signed, credentials), signed.signature):
-        raise SigV4Failure("signature")
+    computed = expected(request, signed, credentials)
+    if not hmac.compare_digest(computed.signature, signed.signature):
+        raise SigV4Failure("signature", mismatch_detail(computed))
     _check_clock(request.headers["X-Amz-Date"], now)
     return credentials

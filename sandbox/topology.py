@@ -85,8 +85,21 @@ def _create_clients(idp: Any, user_pool_id: str, dashboard_url: str) -> dict[str
         ExplicitAuthFlows=["ALLOW_REFRESH_TOKEN_AUTH"],  # signs no user in (AWS's defaults would)
         AllowedOAuthFlows=["client_credentials"], AllowedOAuthFlowsUserPoolClient=True,
         AllowedOAuthScopes=[READ_SCOPE])["UserPoolClient"]
+    # Refresh-token rotation with no grace period: the old refresh token is refused at once (§1.5).
+    rotating = idp.create_user_pool_client(
+        ClientName="rotating-refresh", GenerateSecret=False, **common,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        RefreshTokenRotation={"Feature": "ENABLED", "RetryGracePeriodSeconds": 0})["UserPoolClient"]
+    # GetClientToken: a secret and ALLOW_CLIENT_TOKEN_AUTH as its only flow ([IDP-model GetClientToken]).
+    machine_api = idp.create_user_pool_client(
+        UserPoolId=user_pool_id, ClientName="machine-native-api", GenerateSecret=True,
+        ExplicitAuthFlows=["ALLOW_CLIENT_TOKEN_AUTH"], AllowedOAuthScopes=[READ_SCOPE])["UserPoolClient"]
     return {
         "public": {"client_id": public["ClientId"], "note": "No secret: browser and native flows, code flow with PKCE."},
+        "machine_api": {"client_id": machine_api["ClientId"], "client_secret": machine_api["ClientSecret"],
+                        "note": "ALLOW_CLIENT_TOKEN_AUTH only: GetClientToken, machine to machine without a domain."},
+        "rotating": {"client_id": rotating["ClientId"],
+                     "note": "Refresh-token rotation on: each refresh brings a new refresh token."},
         "confidential": {"client_id": confidential["ClientId"], "client_secret": confidential["ClientSecret"],
                          "note": "Has a secret: every call needs SECRET_HASH."},
         "machine": {"client_id": machine["ClientId"], "client_secret": machine["ClientSecret"],

@@ -8,7 +8,9 @@ when the password is wrong).
 `handle` then answers, on moto's model, the operations whose behaviour the sandbox owns:
 the sign-in state machine (`sandbox.user_pool_auth`: USER_PASSWORD_AUTH, USER_SRP_AUTH and
 their challenges), authenticator enrolment (`sandbox.software_token`), sign-up codes
-(`sandbox.confirmation_codes`) and token revocation (`sandbox.revocation`).
+(`sandbox.confirmation_codes`), token revocation (`sandbox.revocation`), refresh with rotation
+(`sandbox.refresh_rotation`), GetClientToken (`sandbox.client_token`) and the settings a feature
+plan refuses (`sandbox.feature_plans`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import hashlib
 import hmac
 from typing import Any
 
-from sandbox import confirmation_codes, revocation, software_token, user_pool_auth
+from sandbox import (client_token, confirmation_codes, feature_plans, refresh_rotation, revocation, software_token,
+                     user_pool_auth)
 from sandbox import moto_adapter as moto
 from sandbox.errors import (IncorrectCredentials, InvalidParameterException, NotAuthorizedException,
                             ResourceNotFoundException, UnauthorizedException, UserNotConfirmedException,
@@ -50,6 +53,7 @@ def check_initiate_auth(body: dict[str, Any]) -> None:
         _check_secret_hash(client, parameters.get("USERNAME", ""), parameters.get("SECRET_HASH"))
         _check_user(pool, client, parameters.get("USERNAME", ""), simulate_unknown=flow == "USER_SRP_AUTH")
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        refresh_rotation.check_refresh_token_auth(client)  # rotation needs GetTokensFromRefreshToken
         # moto calls an unknown refresh token "revoked" and garbles the SECRET_HASH error;
         # the hash is over the username the token was issued to (aws-facts.md §2.4, §2.6).
         owner = revocation.refresh_token_owner(pool, client, str(parameters.get("REFRESH_TOKEN", "")))
@@ -105,6 +109,9 @@ def handle(operation: str, body: dict[str, Any]) -> dict[str, Any] | None:
     if operation == "DeleteUserPool":
         # What the sandbox added to the pool goes with it; moto then deletes its own part.
         USER_POOLS.forget(str(body.get("UserPoolId", "")))
+    check = _CHECKED_HERE.get(operation)
+    if check:
+        check(body)
     answer = _ANSWERED_HERE.get(operation)
     return answer(body) if answer else None
 
@@ -217,6 +224,29 @@ def _verify_software_token(body: dict[str, Any]) -> dict[str, Any] | None:
     return None if owner is None else software_token.verify(*owner, str(body.get("UserCode", "")))
 
 
+def _get_tokens_from_refresh_token(body: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _known_client(body)
+    _check_client_secret(client, body.get("ClientSecret"))
+    return {"AuthenticationResult": refresh_rotation.get_tokens(pool, client, str(body.get("RefreshToken", "")))}
+
+
+def _get_client_token(body: dict[str, Any]) -> dict[str, Any]:
+    pool, client = _known_client(body)
+    scopes = body.get("Scopes")
+    return client_token.get_client_token(pool, client, str(body.get("Secret") or ""),
+                                         [str(s) for s in scopes] if isinstance(scopes, list) else None)
+
+
+def _check_pool_settings(body: dict[str, Any]) -> None:
+    """CreateUserPool / UpdateUserPool: refuse what the plan lacks; moto then answers."""
+    pool = find_pool(str(body.get("UserPoolId", ""))) if body.get("UserPoolId") else None
+    feature_plans.check_settings(body, feature_plans.tier_of(pool) if pool else None)
+
+
+def _check_client_settings(body: dict[str, Any]) -> None:
+    client_token.check_client_flows(body)  # moto then answers
+
+
 _ANSWERED_HERE = {
     "InitiateAuth": _initiate_auth,
     "RespondToAuthChallenge": _respond_to_auth_challenge,
@@ -226,5 +256,14 @@ _ANSWERED_HERE = {
     "RevokeToken": _revoke_token,
     "AssociateSoftwareToken": _associate_software_token,
     "VerifySoftwareToken": _verify_software_token,
+    "GetTokensFromRefreshToken": _get_tokens_from_refresh_token,
+    "GetClientToken": _get_client_token,
+}
+# Checked here, then answered by moto.
+_CHECKED_HERE = {
+    "CreateUserPool": _check_pool_settings,
+    "UpdateUserPool": _check_pool_settings,
+    "CreateUserPoolClient": _check_client_settings,
+    "UpdateUserPoolClient": _check_client_settings,
 }
 

@@ -29,7 +29,7 @@ from typing import Any
 from sandbox import moto_adapter as moto
 from sandbox import srp, totp
 from sandbox.errors import (ChallengeSessionExpired, IncorrectCredentials, InvalidChallengeSession,
-                            InvalidParameterException, UserDisabled, WrongTotpCode)
+                            InvalidParameterException, ReusedTotpCode, UserDisabled, WrongTotpCode)
 from sandbox.moto_adapter import MotoClient, MotoUser, MotoUserPool, UserStatus
 from sandbox.user_pool_state import USER_POOLS, KeptVerifier, PendingChallenge
 
@@ -283,13 +283,27 @@ def _check_required_attributes(pool: MotoUserPool, user: MotoUser, given: dict[s
         raise InvalidParameterException(f"Invalid attributes given, {name} is missing")
 
 
+def spend_totp_code(pool: MotoUserPool, user: MotoUser, secret: str, code: str,
+                    wrong: type[Exception] = WrongTotpCode) -> None:
+    """Accept a TOTP code once: the same code again in its 30-second step is ExpiredCodeException
+    "Your software token has already been used once." (issue 20: what real clients got from AWS)."""
+    steps = USER_POOLS.of(pool.id).last_totp_steps
+    try:
+        step = totp.spend(secret, code, _now(), steps.get(user.id))
+    except totp.ReusedCode:
+        raise ReusedTotpCode() from None
+    if step is None:
+        raise wrong()
+    steps[user.id] = step
+
+
 def _check_authenticator_code(pool: MotoUserPool, client: MotoClient, session: str,
                               responses: dict[str, str]) -> dict[str, Any]:
     challenge = _pending_challenge(pool, client, session, "SOFTWARE_TOKEN_MFA")
     _same_user(pool, challenge, responses)
     code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")
     user = _enabled_user(pool, challenge.username)
-    if not totp.matches(_authenticator_secret(pool, user) or "", code, _now()):
-        raise WrongTotpCode()  # the session stays: the user may type the code again
+    spend_totp_code(pool, user, _authenticator_secret(pool, user) or "", code)
+    # (a wrong code leaves the session: the user may type the code again)
     _pending(pool).pop(session, None)
     return {"ChallengeParameters": {}, "AuthenticationResult": issue_tokens(pool, client.id, user.username)}

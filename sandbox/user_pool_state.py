@@ -83,10 +83,15 @@ class UserPoolState:
     srp_decoy_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     totp_secrets: dict[str, str] = field(default_factory=dict)  # verified authenticator apps
     pending_totp_secrets: dict[str, str] = field(default_factory=dict)  # associated, not yet verified
+    # The last 30-second step whose TOTP code the user spent: a code is good once (RFC 6238 §5.2).
+    last_totp_steps: dict[str, int] = field(default_factory=dict)
     sign_in_events: dict[str, SignInEvent] = field(default_factory=dict)  # by origin_jti
     revoked_access_tokens: set[str] = field(default_factory=set)
     confirmation_codes: dict[str, str] = field(default_factory=dict)  # by username
+    confirmation_codes_sent_at: dict[str, float] = field(default_factory=dict)  # by username: they expire
     outbox: list[SentMessage] = field(default_factory=list)
+    # Refresh tokens rotated out (GetTokensFromRefreshToken with rotation): when they stop working.
+    rotated_refresh_tokens: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -74,18 +74,34 @@ def _user(pool: MotoUserPool, username: str) -> moto.MotoUser:
     return user
 
 
-def _group_claims(pool: MotoUserPool, username: str) -> dict[str, Any]:
-    groups = sorted(_user(pool, username).groups, key=lambda g: g.precedence or 0)
+def _by_precedence(group: Any) -> tuple[bool, int]:
+    # "Groups with lower precedence values take precedence over groups with higher or null
+    # precedence values" ([CG:cognito-user-pools-user-groups.md]): no precedence sorts last.
+    return group.precedence is None, group.precedence or 0
+
+
+def _group_claims(pool: MotoUserPool, username: str, with_roles: bool = True) -> dict[str, Any]:
+    """`cognito:groups`, and for the ID token the groups' roles (aws-facts.md §1.2). The access
+    token carries the groups only: AWS's sample access tokens have no roles (§1.3)."""
+    groups = sorted(_user(pool, username).groups, key=_by_precedence)
     if not groups:
         return {}
     claims: dict[str, Any] = {"cognito:groups": [group.group_name for group in groups]}
-    roles = [group.role_arn for group in groups if group.role_arn]
-    if roles:
-        # Real tokens carry cognito:roles as a JSON array (aws-facts.md §1.2), and the
-        # preferred role is that of the group with the lowest precedence value.
-        claims["cognito:roles"] = roles
-        claims["cognito:preferred_role"] = roles[0]
+    roles = list(dict.fromkeys(group.role_arn for group in groups if group.role_arn))
+    if roles and with_roles:
+        claims["cognito:roles"] = roles  # a JSON array in real tokens (§1.2)
+        preferred = preferred_role([group for group in groups if group.role_arn])
+        if preferred:
+            claims["cognito:preferred_role"] = preferred
     return claims
+
+
+def preferred_role(groups_with_roles: list[Any]) -> str | None:
+    """The role of the best-precedence group; none when the best groups tie with different roles
+    (aws-facts.md §1.2, [CG:role-based-access-control.md]). `groups_with_roles` is sorted."""
+    best = _by_precedence(groups_with_roles[0])
+    tied = {group.role_arn for group in groups_with_roles if _by_precedence(group) == best}
+    return tied.pop() if len(tied) == 1 else None
 
 
 def _readable_attributes(pool: MotoUserPool, client_id: str, username: str) -> dict[str, Any]:
@@ -140,7 +156,7 @@ def access_token_claims(pool: MotoUserPool, client_id: str, username: str, origi
     user = _user(pool, username)
     lifetime = token_lifetime(pool, client_id, "access")
     claims = _base_claims(pool, username, origin_jti, "access", lifetime)
-    claims.update(_group_claims(pool, username))
+    claims.update(_group_claims(pool, username, with_roles=False))
     # Access tokens have client_id instead of aud, and a `version` claim (aws-facts.md §1.3).
     claims.update({"client_id": client_id, "scope": scope, "version": 2, "username": user.username})
     return claims

@@ -11,11 +11,11 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from sandbox.errors import JSON_11, SerializationException
+from sandbox.errors import JSON_11, SerializationException, request_id_header
 
 
 def json_response(payload: dict[str, Any], status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, content_type=JSON_11)
+    return Response(json.dumps(payload), status=status, content_type=JSON_11, headers=request_id_header())
 
 
 def amz_target(request: Request) -> tuple[str, str]:

@@ -424,12 +424,14 @@ def test_user_info_answers_an_oauth_access_token_with_openid(topology, oauth_tok
 
 
 def test_user_info_refuses_a_native_access_token(topology):
-    # §2.5 / §3.3: InitiateAuth tokens lack openid, so userInfo "doesn't accept" them.
+    # §2.5 / §3.3: InitiateAuth tokens lack openid, so userInfo "doesn't accept" them, and AWS
+    # says why (issue 20: what third-party clients got from AWS; test_fidelity_round2.py).
     native = sign_in(topology, "alice")["AccessToken"]
     response = requests.post(f"{topology['domain']}/oauth2/userInfo", timeout=5,
                              headers={"Authorization": f"Bearer {native}"})
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == INVALID_TOKEN_HEADER
+    assert response.headers["WWW-Authenticate"] == (
+        'error="invalid_token", error_description="Access token does not contain openid scope"')
 
 
 def test_user_info_without_a_token_is_a_bad_request(topology):
@@ -490,5 +492,6 @@ def test_discovery_document_names_the_domains_endpoints(topology):
     assert document["userinfo_endpoint"] == f"{domain}/oauth2/userInfo"
     assert document["revocation_endpoint"] == f"{domain}/oauth2/revoke"
     assert document["end_session_endpoint"] == f"{domain}/logout"
-    assert document["code_challenge_methods_supported"] == ["S256"]
-    assert {"openid", "email", "profile"} <= set(document["scopes_supported"])
+    # issue 20: AWS's documents list the four OIDC scopes and no code_challenge_methods_supported.
+    assert "code_challenge_methods_supported" not in document
+    assert document["scopes_supported"] == ["openid", "email", "phone", "profile"]

@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from flows import oauth, signin
+from flows import fidelity, oauth, signin
 from flows import sign_in_facts as facts
 from flows.oauth import DEFAULT_SCOPES, DOC_AUTHORIZE, DOC_TOKEN, Pkce
 from flows.steps import Note, StepResult
-from flows.target import Target
+from flows.target import DemoUser, Target
 from ui.pkce_store import pending_sign_ins
 from ui.room import redirect_uri
 from ui.state import Hop, LabSession, Origin, Run, session, target
@@ -363,3 +363,48 @@ def client_credentials() -> None:
     lessons = (Note("signin_page.lesson.machine_scope", DOC_TOKEN, {"scope": scope}),) if scope else ()
     record("client_credentials", Hop(1, "signin_page.hop.client_credentials", result,
                                      facts.machine_token_facts(result), lessons))
+
+
+NATIVE_MACHINE_CLIENT = "machine_api"  # the seeded app client with ALLOW_CLIENT_TOKEN_AUTH only
+
+
+def client_token() -> None:
+    """GetClientToken, the native API's machine-to-machine call, beside the token endpoint's grant."""
+    if NATIVE_MACHINE_CLIENT not in target().clients:
+        return
+    result = signin.client_token(target(), NATIVE_MACHINE_CLIENT, _scopes(MACHINE_SCOPES_KEY))
+    walk = run("client_credentials")
+    walk.hops = [hop for hop in walk.hops if hop.stage != 2]
+    record("client_credentials", Hop(2, "client_token.hop", result, facts.machine_token_facts(result)))
+
+
+# --- refresh-token rotation: GetTokensFromRefreshToken ---------------------------------------------------
+ROTATING_CLIENT = "rotating"  # the seeded app client with RefreshTokenRotation on, no grace period
+_NOT_FOR_ROTATION = ("dave", "erin", "frank")  # unconfirmed, temporary password, MFA: no tokens at once
+
+
+def _rotation_user(chosen: Target) -> DemoUser | None:
+    plain = [user for user in chosen.users if user.username not in _NOT_FOR_ROTATION]
+    return next((user for user in plain if user.username == origin().username), plain[0] if plain else None)
+
+
+def _aside(walk: Run, hop: Hop) -> None:
+    """A hop of the rotation walk: shown with its fidelity notes; the session's tokens stay."""
+    walk.hops.append(dataclasses.replace(hop, result=fidelity.annotate(hop.result, session().target)))
+
+
+def rotate_refresh_token() -> None:
+    """Sign in through the rotating app client, refresh once (a new refresh token comes back),
+    then send the old refresh token again: refused, the grace period being 0 (aws-facts.md §1.5)."""
+    chosen = target()
+    user = _rotation_user(chosen)
+    if user is None or ROTATING_CLIENT not in chosen.clients:
+        return
+    walk = restart("refresh")
+    signed_in = signin.sign_in_with_password(chosen, user.username, user.password, ROTATING_CLIENT)
+    _aside(walk, Hop(2, "rotation.hop.sign_in", signed_in))
+    old = signed_in.outputs.get("refresh_token") if signed_in.ok else None
+    if not old:
+        return
+    for title in ("rotation.hop.refresh", "rotation.hop.old_again"):  # the same old token, twice
+        _aside(walk, Hop(2, title, signin.refresh_with_rotation(chosen, ROTATING_CLIENT, old)))

@@ -18,7 +18,9 @@ def _render_hop(hop: Hop) -> None:
     outputs = hop.result.outputs if hop.result.ok else {}
     if outputs.get("id_token"):
         # A sign-in brings three tokens; a refresh brings two (no new refresh token).
-        st.success(t("sign_in.success") if outputs.get("refresh_token") else t("signin_page.tokens_refreshed"))
+        # (with rotation, a refresh brings a refresh token too: still a refresh)
+        signed_in = outputs.get("refresh_token") and hop.result.step != "refresh_rotation"
+        st.success(t("sign_in.success") if signed_in else t("signin_page.tokens_refreshed"))
     if hop.facts:
         render_facts(hop.facts)
     for lesson in hop.lessons:

@@ -99,10 +99,21 @@ def _render_tokens_of() -> None:
 def render_refresh() -> None:
     if not session().tokens.get("refresh_token"):
         st.info(t("signin_page.refresh.sign_in_first"))
+    else:
+        _render_tokens_of()
+        st.button(t("signin_page.refresh.button"), type="primary", on_click=controller.refresh)
+        render_hops("refresh", 1)
+    _render_rotation()
+
+
+def _render_rotation() -> None:
+    """Refresh-token rotation: one refresh through GetTokensFromRefreshToken, then the old token refused."""
+    if controller.ROTATING_CLIENT not in target().clients:
         return
-    _render_tokens_of()
-    st.button(t("signin_page.refresh.button"), type="primary", on_click=controller.refresh)
-    render_hops("refresh", 1)
+    st.markdown(f"#### {t('rotation.title')}")
+    st.caption(t("rotation.explain"))
+    st.button(t("rotation.button"), on_click=controller.rotate_refresh_token)
+    render_hops("refresh", 2)
 
 
 # --- SignUp → the code → ConfirmSignUp → sign in -------------------------------------------

@@ -82,3 +82,7 @@ def render_client_credentials() -> None:
     st.text_input(t("signin_page.scopes"), key=controller.MACHINE_SCOPES_KEY, help=t("signin_page.machine_scopes_help"))
     st.button(t("signin_page.client_credentials.button"), type="primary", on_click=controller.client_credentials)
     render_hops("client_credentials", 1)
+    if controller.NATIVE_MACHINE_CLIENT in target().clients:  # the same token from the native API
+        st.caption(t("client_token.explain"))
+        st.button(t("client_token.button"), on_click=controller.client_token)
+        render_hops("client_credentials", 2)
