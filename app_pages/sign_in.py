@@ -27,6 +27,7 @@ flows = controller.forget_unoffered_flow()
 controller.default_inputs()
 
 st.title(t("leg.sign_in.title"))
+st.caption(t("newcomer.lead.sign_in"))
 st.write(t("signin_page.intro"))
 flow = st.selectbox(t("signin_page.flow"), flows, key=controller.FLOW_KEY, on_change=controller.flow_changed,
                     format_func=lambda name: t(f"signin_page.flow.{name}"))
