@@ -17,8 +17,10 @@ from ui.i18n import t
 from ui.state import session
 from ui.views.export_panel import render_export_panel
 from ui.views.target_panel import render_target_panel
+from ui.widgets.readable import apply_readable_style
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
+apply_readable_style()
 
 
 def _session_is_active(session_id: str) -> bool:

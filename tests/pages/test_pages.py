@@ -72,7 +72,7 @@ def test_sign_in_then_tokens_side_by_side_verified():
     differing, same = tables[4], tables[5]
     comparison = differing.set_index("claim")
     assert comparison.loc["aud", "Access token"] == "—" and comparison.loc["client_id", "ID token"] == "—"
-    predictions = app.dataframe[0].value
+    predictions = tables[6]
     assert predictions["outcome"].str.startswith("✅").tolist() == [True, False, True, True]  # ID token
 
 

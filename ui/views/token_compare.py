@@ -59,4 +59,4 @@ def render_predictions(verification: Verification, target: Target, key: str) -> 
     found = consumers.predictions(verification, target, scope, consumers.audience_from(audience))
     rows = [{t("predict.consumer"): t(p.consumer), t("predict.outcome"): ("✅ " if p.passes else "❌ ") + p.outcome,
              t("predict.why"): t(p.reason, **p.params)} for p in found]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    render_table(pd.DataFrame(rows))
