@@ -23,10 +23,10 @@ MARKED_CLASS = "lab-marked"  # rows drawn with a highlight (e.g. the claims that
 _STYLE = (
     "<style>"
     f"table[data-testid='{TABLE_TESTID}']{{width:100%;table-layout:auto;border-collapse:collapse;"
-    "font-size:0.875rem;margin-bottom:0.5rem}}"
+    "font-size:0.875rem;margin-bottom:0.5rem}"
     f"table[data-testid='{TABLE_TESTID}'] th,table[data-testid='{TABLE_TESTID}'] td{{"
     "border:1px solid rgba(128,128,128,0.45);padding:0.25rem 0.5rem;text-align:left;vertical-align:top;"
-    "overflow-wrap:anywhere;word-break:normal;white-space:pre-wrap;color:inherit}}"
+    "overflow-wrap:anywhere;word-break:normal;white-space:pre-wrap;color:inherit}"
     f"table[data-testid='{TABLE_TESTID}'] th{{text-align:left;font-weight:600;background:rgba(128,128,128,0.08)}}"
     f"table[data-testid='{TABLE_TESTID}'] tr.{MARKED_CLASS} td{{background:rgba(255,189,69,0.18)}}"
     "</style>"
