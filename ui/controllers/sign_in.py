@@ -3,7 +3,9 @@ tokens and results. No rendering here.
 
 Every button runs one of these in its on_click callback, so the result is ready when the page
 draws (and AppTest, which re-runs only the page, sees it). Passwords are read from their widget
-and popped at once: they never stay in the session.
+and popped when used: they never enter `LabSession`. The one typed at sign-up stays in its own
+masked field until "Confirm and sign in" uses it for the first sign-in and clears it, so the
+learner never types it twice (leaving the flow drops the field, and its value, too).
 
 The main result of whichever flow is also saved as the step "sign_in" (with its tokens), so the
 tokens, identity and API pages and the export see it; the other hops keep their own step names.
