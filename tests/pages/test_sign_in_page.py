@@ -332,3 +332,14 @@ def test_every_flow_renders_without_a_missing_text(target, lang, flow):
     app.session_state["lab"].target, app.session_state["lab"].lang, app.session_state["sign_in_flow"] = target, lang, flow
     app.switch_page(PAGE).run()
     assert not app.exception and "⟦" not in _texts(app) + _diagram(app)
+
+
+def test_leaving_the_sign_up_flow_drops_the_password_typed_there(fresh_target):
+    app = _page(fresh_target, "sign_up")
+    app.text_input(key="sign_up_username").set_value("kai")
+    app.text_input(key="sign_up_password").set_value("Kai-passw0rd!").run()
+    _click(app, "Sign up")
+    assert "sign_up_password" in app.session_state  # in its own field, for "Confirm and sign in"
+    app.selectbox(key="sign_in_flow").set_value("password").run()
+    app.run()  # Streamlit forgets a widget's value once a run doesn't draw it
+    assert "sign_up_password" not in app.session_state
