@@ -18,7 +18,7 @@ STATIC_MAX_ROWS = 40  # above this a static table gets too long to scan: a scrol
 TABLE_TESTID = "lab-table"  # the browser test finds the static tables by this
 MARKED_CLASS = "lab-marked"  # rows drawn with a highlight (e.g. the claims that differ)
 
-# Long unbroken values (a JWT, an issuer URL) may break anywhere; the table never exceeds its
+# Long unbroken values (a JWT, an issuer URL) may break anywhere, so the table never exceeds its
 # container. `color: inherit` keeps the light and dark themes readable.
 _STYLE = (
     "<style>"
@@ -28,6 +28,10 @@ _STYLE = (
     "border:1px solid rgba(128,128,128,0.45);padding:0.25rem 0.5rem;text-align:left;vertical-align:top;"
     "overflow-wrap:anywhere;word-break:normal;white-space:pre-wrap;color:inherit}"
     f"table[data-testid='{TABLE_TESTID}'] th{{text-align:left;font-weight:600;background:rgba(128,128,128,0.08)}}"
+    # Headings and the first column (claim names, checks) break between words only, so the
+    # column is as wide as its longest word: "custom:department" stays whole.
+    f"table[data-testid='{TABLE_TESTID}'] th,table[data-testid='{TABLE_TESTID}'] td:first-child"
+    "{overflow-wrap:break-word;word-break:keep-all}"
     f"table[data-testid='{TABLE_TESTID}'] tr.{MARKED_CLASS} td{{background:rgba(255,189,69,0.18)}}"
     "</style>"
 )
