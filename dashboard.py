@@ -17,8 +17,10 @@ from ui.room import LOOPBACK_HOST, RoomConfigError, current_room, dashboard_url,
 from ui.state import session
 from ui.views.export_panel import render_export_panel
 from ui.views.target_panel import render_target_panel
+from ui.widgets.readable import apply_readable_style
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
+apply_readable_style()
 
 
 def _start_server() -> SandboxServer:

@@ -14,6 +14,7 @@ from ui.views.api_present import render_presenters
 from ui.views.api_table import render_matrix
 
 st.title(t("leg.api_gateway.title"))
+st.caption(t("newcomer.lead.api_gateway"))
 st.write(t("api.intro"))
 render_presenters(target(), session().tokens, controller.username(), controller.get_scoped_token,
                   controller.get_credentials)

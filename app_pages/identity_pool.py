@@ -12,6 +12,7 @@ from ui.views.identity_results import render_basic, render_enhanced
 
 lab = session()
 st.title(t("leg.identity_pool.title"))
+st.caption(t("newcomer.lead.identity_pool"))
 st.write(t("identity.intro"))
 
 choice = choose(target())

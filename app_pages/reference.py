@@ -9,6 +9,7 @@ from ui.i18n import t
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 pages = sorted(path.stem for path in (DOCS / session().lang).glob("*.md"))
 st.title(t("page.reference"))
+st.caption(t("newcomer.lead.reference"))
 if not pages:
     st.info(t("reference.none"))
     st.stop()

@@ -27,10 +27,14 @@ flows = controller.forget_unoffered_flow()
 controller.default_inputs()
 
 st.title(t("leg.sign_in.title"))
+st.caption(t("newcomer.lead.sign_in"))
 st.write(t("signin_page.intro"))
 flow = st.selectbox(t("signin_page.flow"), flows, key=controller.FLOW_KEY, on_change=controller.flow_changed,
                     format_func=lambda name: t(f"signin_page.flow.{name}"))
-st.caption(t(f"signin_page.flow_help.{flow}"))
-render_sequence(controller.diagram_for(flow), *controller.where(flow))
+# The flow's help and its diagram side by side: the form and its result then fit on the first screen.
+explained, picture = st.columns([2, 3])
+explained.caption(t(f"signin_page.flow_help.{flow}"))
+with picture:
+    render_sequence(controller.diagram_for(flow), *controller.where(flow))
 FORMS[flow]()
 render_next_page_link()

@@ -36,6 +36,7 @@ def your_tokens() -> None:
 
 
 st.title(t("leg.tokens.title"))
+st.caption(t("newcomer.lead.tokens"))
 st.write(t("tokens.intro"))
 mine, pasted, audit = st.tabs([t("tokens.tab.mine"), t("tokens.tab.paste"), t("tokens.tab.audit")])
 with mine:

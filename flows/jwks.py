@@ -53,6 +53,10 @@ MAX_JWKS_BYTES = 256 * 1024  # a Cognito JWKS is about 1 KB
 MAX_CACHED_URLS = 64  # a room of 30 attendees, one pool each, plus pasted issuers
 MIN_RSA_BITS = 2048  # Cognito's keys are 2048-bit; shorter RSA keys are forgeable in practice
 
+# AWS's page on verifying a Cognito JWT, cited in what the lab tells a person.
+VERIFYING_DOC = ("https://docs.aws.amazon.com/cognito/latest/developerguide/"
+                 "amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html")
+
 
 JwksErrorCode = Literal[
     "invalid_jwks",  # not a JWKS, or too big
@@ -189,7 +193,7 @@ def _build_key(kid: str, entry: dict[str, Any]) -> JwksKey:
 def _declared_key_problem(entry: dict[str, Any]) -> str | None:
     kty, alg, use = entry.get("kty"), entry.get("alg", "RS256"), entry.get("use", "sig")
     if kty != "RSA":
-        return f"kty is {kty!r}; Cognito signs with RSA keys only (RS256, aws-facts.md §1.1)"
+        return f"kty is {kty!r}; Cognito signs with RSA keys only (RS256, {VERIFYING_DOC})"
     if alg != "RS256":
         return f"key is for alg {alg!r}; Cognito tokens use RS256"
     if use != "sig":

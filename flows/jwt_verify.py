@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, get_args
 
 from flows.errors import CodedError
-from flows.jwks import JwksKey, KeySet
+from flows.jwks import VERIFYING_DOC, JwksKey, KeySet
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 
 __all__ = [
@@ -36,6 +36,10 @@ __all__ = [
 
 ACCEPTED_ALGORITHM = "RS256"
 TokenUse = Literal["id", "access"]
+
+# AWS's own pages, cited in what the verifier tells a person (the repository has no other source).
+ID_TOKEN_DOC = "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html"
+COGNITO_AUTHORIZER_DOC = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html"
 
 
 VerifyErrorCode = Literal[
@@ -216,7 +220,7 @@ def _algorithm_reason(alg: object) -> str:
     if alg.upper().startswith("HS"):
         return (f"alg {_quote(alg)} is a shared-secret algorithm; Cognito signs with RS256, and an "
                 "HS token made with the public key as secret is a known forgery")
-    return f"alg {_quote(alg)} is not accepted: Cognito signs with RS256 only (aws-facts.md §1.1)"
+    return f"alg {_quote(alg)} is not accepted: Cognito signs with RS256 only ({VERIFYING_DOC})"
 
 
 def _check_signature(decoded: DecodedToken, key: JwksKey | None) -> Check:
@@ -239,7 +243,7 @@ def _signature_not_run() -> Check:
 def _check_exp(claims: dict[str, Any], now: float, grace: int) -> Check:
     exp = claims.get("exp")
     if exp is None:
-        return Check("exp", False, "no exp claim: Cognito always sets one (aws-facts.md §1.2), "
+        return Check("exp", False, f"no exp claim: Cognito always sets one ({ID_TOKEN_DOC}), "
                      "and a token without it would never expire", "malformed")
     if not _is_number(exp):
         return Check("exp", False, f"exp must be a number of seconds, got {_quote(exp)}",
@@ -280,7 +284,7 @@ def _check_scope(claims: dict[str, Any], scopes: tuple[str, ...]) -> Check:
     scope = claims.get("scope")
     if scope is None:
         return Check("scope", False, "token has no scope claim; ID tokens never do: an API that "
-                     "checks scopes needs the access token (aws-facts.md §5.1)", "missing_scope")
+                     f"checks scopes needs the access token ({COGNITO_AUTHORIZER_DOC})", "missing_scope")
     if not isinstance(scope, str):
         return Check("scope", False, f"scope should be a space-separated string, got "
                      f"{_quote(scope)}", "missing_scope")

@@ -17,6 +17,7 @@ def _click_cell(page: Page, row: int, column: int) -> None:
     """The table is a canvas (glide-data-grid): click where the cell is drawn. Columns have fixed
     widths (ui.api_table), so the position is known."""
     grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()  # a click outside the viewport lands nowhere
     box = grid.bounding_box()
     assert box is not None
     x = box["x"] + INDEX_WIDTH + CELL_WIDTH * column + CELL_WIDTH / 2

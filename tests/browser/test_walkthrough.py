@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from ui.widgets.table import TABLE_TESTID
+
 pytestmark = pytest.mark.browser
 
 
@@ -59,7 +61,7 @@ def test_paste_a_token_and_see_the_checklist(page: Page, dashboard_url: str):
     page.get_by_role("button", name="Decode and verify").click()
     expect(page.get_by_text("Keys: the JWKS you pasted.")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Rejected: wrong_issuer"))).to_be_visible()
-    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    expect(page.locator(f"table[data-testid='{TABLE_TESTID}']").first).to_be_visible()  # the checklist
 
 
 def test_deep_link_into_a_fresh_dashboard_process(browser):

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.pages.tables import static_tables
 
 PAGES = ["app_pages/overview.py", "app_pages/sign_in.py", "app_pages/tokens.py", "app_pages/identity_pool.py",
          "app_pages/api_gateway.py", "app_pages/reference.py"]
@@ -65,11 +66,13 @@ def test_sign_in_then_tokens_side_by_side_verified():
     texts = _texts(app)
     assert "ID token" in texts and "Access token" in texts
     assert sum("Signature verified" in s.value for s in app.success) == 2
-    claims_and_checks = [d.value for d in app.dataframe][:4]
+    tables = static_tables(app)
+    claims_and_checks = tables[:4]
     assert all(len(frame) > 0 for frame in claims_and_checks)
-    comparison = app.dataframe[4].value.set_index("claim")
+    differing, same = tables[4], tables[5]
+    comparison = differing.set_index("claim")
     assert comparison.loc["aud", "Access token"] == "—" and comparison.loc["client_id", "ID token"] == "—"
-    predictions = app.dataframe[5].value
+    predictions = tables[6]
     # ID token: REST, REST with the scope, HTTP, HTTP with the selected scope (403, as the sandbox
     # answers: issue 14), the identity pool.
     assert predictions["outcome"].str.startswith("✅").tolist() == [True, False, True, False, True]
@@ -146,7 +149,7 @@ def test_paste_a_token_with_its_jwks_shows_the_checklist():
     assert "Keys: the JWKS you pasted." in _texts(app)
     # The issuer is not this pool's, so the checklist names the first failing check.
     assert any("wrong_issuer" in e.value for e in app.error)
-    checklist = next(d.value for d in app.dataframe if "check" in d.value.columns)
+    checklist = next(frame for frame in static_tables(app) if "check" in frame.columns)
     assert checklist.set_index("check").loc["signature", "result"] == "✅"
 
 
@@ -176,6 +179,6 @@ def test_audit_a_file_of_tokens_against_the_pools_keys():
     upload = "\n".join([tokens["id_token"], tokens["access_token"], "not-a-token"]).encode()
     app.file_uploader(key="audit_file").set_value(("tokens.log", upload, "text/plain")).run()
     assert not app.exception, app.exception
-    audited = next(d.value for d in app.dataframe if "verdict" in d.value.columns)
+    audited = next(frame for frame in static_tables(app) if "verdict" in frame.columns)
     assert list(audited["verdict"][:2]) == ["valid", "valid"]  # verified with the pool's own keys
     assert tokens["id_token"] not in audited.to_string()  # a row never keeps the token

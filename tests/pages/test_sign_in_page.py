@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from flows import oauth, signin
 from flows.target import Target, target_from_topology
 from sandbox.topology import READ_SCOPE, release, seed
+from tests.pages.tables import static_tables
 from tests.conftest import ROOT
 from ui.pkce_store import PendingSignIns
 
@@ -36,7 +37,7 @@ def _texts(app: AppTest) -> str:
 
 
 def _frames(app: AppTest) -> list[Any]:
-    return [frame.value for frame in app.dataframe]
+    return [frame.value for frame in app.dataframe] + static_tables(app)
 
 
 def _page(target: Target, flow: str = "password", lang: str = "en") -> AppTest:
@@ -162,19 +163,38 @@ def test_sign_up_then_confirm_with_the_code_shown(fresh_target):
     app.text_input(key="sign_up_username").set_value("ivan")
     app.text_input(key="sign_up_password").set_value("Ivan-passw0rd!").run()
     _click(app, "Sign up")
-    assert "UNCONFIRMED" in _texts(app) and not app.text_input(key="sign_up_password").value  # cleared
+    assert "UNCONFIRMED" in _texts(app)
     _click(app, "Read the code the pool sent")
+    _click(app, "Read the code the pool sent")  # again: the new reading replaces the last one
+    assert sum("Step 2" in m.value for m in app.markdown) == 1
     [sent] = [frame for frame in _frames(app) if "code" in frame.columns]
     code = sent["code"].iloc[-1]
     assert sent["username"].iloc[-1] == "ivan" and app.text_input(key="sign_up_code").value == code
     app.text_input(key="sign_up_code").set_value("000000" if code != "000000" else "111111").run()
-    _click(app, "Confirm the sign-up")
+    _click(app, "Confirm and sign in as ivan")
     assert any("CodeMismatchException" in e.value for e in app.error)
+    assert app.text_input(key="sign_up_password").value  # kept in its field only, to try another code
     app.text_input(key="sign_up_code").set_value(code).run()
-    _click(app, "Confirm the sign-up")
-    app.text_input(key="sign_up_sign_in_password").set_value("Ivan-passw0rd!").run()
-    _click(app, "Sign in as ivan")
+    _click(app, "Confirm and sign in as ivan")  # no password typed a second time
     _signed_in(app, "ivan")
+    assert not app.text_input(key="sign_up_password").value  # used, then cleared
+    assert "Ivan-passw0rd!" not in repr(app.session_state["lab"])  # the session never held it
+    assert not [b for b in app.button if b.label == "Sign in as ivan"]  # no second password field
+
+
+def test_sign_up_whose_password_field_was_emptied_asks_for_it_once(fresh_target):
+    app = _page(fresh_target, "sign_up")
+    app.text_input(key="sign_up_username").set_value("jun")
+    app.text_input(key="sign_up_password").set_value("Jun-passw0rd!").run()
+    _click(app, "Sign up")
+    _click(app, "Read the code the pool sent")
+    app.text_input(key="sign_up_password").set_value("").run()
+    _click(app, "Confirm and sign in as jun")
+    assert not app.session_state["lab"].tokens  # confirmed, not signed in: nothing to sign in with
+    app.text_input(key="sign_up_sign_in_password").set_value("Jun-passw0rd!").run()
+    _click(app, "Sign in as jun")
+    _signed_in(app, "jun")
+    assert "sign_up_sign_in_password" not in [field.key for field in app.text_input]  # used, and gone
 
 
 def test_global_sign_out_then_get_user_is_refused(fresh_target):
@@ -314,3 +334,14 @@ def test_every_flow_renders_without_a_missing_text(target, lang, flow):
     app.session_state["lab"].target, app.session_state["lab"].lang, app.session_state["sign_in_flow"] = target, lang, flow
     app.switch_page(PAGE).run()
     assert not app.exception and "⟦" not in _texts(app) + _diagram(app)
+
+
+def test_leaving_the_sign_up_flow_drops_the_password_typed_there(fresh_target):
+    app = _page(fresh_target, "sign_up")
+    app.text_input(key="sign_up_username").set_value("kai")
+    app.text_input(key="sign_up_password").set_value("Kai-passw0rd!").run()
+    _click(app, "Sign up")
+    assert "sign_up_password" in app.session_state  # in its own field, for "Confirm and sign in"
+    app.selectbox(key="sign_in_flow").set_value("password").run()
+    app.run()  # Streamlit forgets a widget's value once a run doesn't draw it
+    assert "sign_up_password" not in app.session_state

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.security import driver
 from tests.security.conftest import Dashboard
+from ui.widgets.table import TABLE_TESTID
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +55,11 @@ def _assert_inert(page: Page) -> None:
 
 
 def _cells(page: Page) -> list[str]:
-    """The dataframes' cells as text (their accessible table; the grid itself is a canvas)."""
-    cells = page.locator(f"{driver.MAIN} [data-testid='stDataFrame'] [role='gridcell']")
-    expect(cells.first).to_be_attached()  # drawn a moment after the canvas
+    """The tables' cells as text: the static tables' (ui/widgets/table.py) and the dataframes'
+    (their accessible table; the grid itself is a canvas)."""
+    cells = page.locator(f"{driver.MAIN} [data-testid='stDataFrame'] [role='gridcell'], "
+                         f"{driver.MAIN} table[data-testid='{TABLE_TESTID}'] td")
+    expect(cells.first).to_be_attached()  # a grid's cells are drawn a moment after its canvas
     page.wait_for_timeout(500)
     return cells.all_text_contents()
 

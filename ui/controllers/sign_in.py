@@ -3,7 +3,9 @@ tokens and results. No rendering here.
 
 Every button runs one of these in its on_click callback, so the result is ready when the page
 draws (and AppTest, which re-runs only the page, sees it). Passwords are read from their widget
-and popped at once: they never stay in the session.
+and popped when used: they never enter `LabSession`. The one typed at sign-up stays in its own
+masked field until "Confirm and sign in" uses it for the first sign-in and clears it, so the
+learner never types it twice (leaving the flow drops the field, and its value, too).
 
 The main result of whichever flow is also saved as the step "sign_in" (with its tokens), so the
 tokens, identity and API pages and the export see it; the other hops keep their own step names.
@@ -201,9 +203,14 @@ def refresh() -> None:
 
 
 # --- SignUp → the code → ConfirmSignUp → sign in ---------------------------------------------------------
+SIGN_UP_PASSWORD_KEY, SIGN_IN_AGAIN_PASSWORD_KEY = "sign_up_password", "sign_up_sign_in_password"
+
+
 def sign_up() -> None:
     username = str(st.session_state.get("sign_up_username", "")).strip()
-    password = st.session_state.pop("sign_up_password", "")  # never kept
+    # The password stays in its own masked field (the widget, nowhere else) until "Confirm and
+    # sign in" uses it and clears it: the learner never types it twice, and the lab never stores it.
+    password = str(st.session_state.get(SIGN_UP_PASSWORD_KEY, ""))
     email = str(st.session_state.get("sign_up_email", "")).strip()
     walk = restart("sign_up")
     result = signin.sign_up(target(), "public", username, password, email)
@@ -213,25 +220,36 @@ def sign_up() -> None:
 
 
 def read_code() -> None:
-    username = run("sign_up").sign_up.username
+    """Reads the outbox again: the new reading replaces the last one (no stacked steps)."""
+    walk = run("sign_up")
+    username = walk.sign_up.username
     result = signin.read_sent_codes(target())
     mine = [message for message in result.outputs.get("messages", []) if message.get("username") == username]
     if mine:  # pre-fill the field as a learner would paste it from the email
         st.session_state["sign_up_code"] = mine[-1].get("code", "")
+    walk.hops = [hop for hop in walk.hops if hop.stage != 2]
     record("sign_up", Hop(2, "signin_page.hop.read_code", result, facts.sent_code_facts(mine)))
 
 
 def confirm() -> None:
+    """ConfirmSignUp, then at once the first sign-in with the password typed at sign-up."""
     walk = run("sign_up")
     code = str(st.session_state.get("sign_up_code", "")).strip()
     result = signin.confirm_sign_up(target(), "public", walk.sign_up.username, code)
     walk.sign_up.confirmed = result.ok or walk.sign_up.confirmed
     record("sign_up", Hop(3, "signin_page.hop.confirm", result))
+    if result.ok:  # a refused code keeps the password in its field, to try another code
+        _first_sign_in(walk.sign_up.username, st.session_state.pop(SIGN_UP_PASSWORD_KEY, ""))
 
 
 def sign_in_new_user() -> None:
-    username = run("sign_up").sign_up.username
-    password = st.session_state.pop("sign_up_sign_in_password", "")  # never kept
+    """The fallback when the sign-up password field was emptied: the password typed again."""
+    _first_sign_in(run("sign_up").sign_up.username, st.session_state.pop(SIGN_IN_AGAIN_PASSWORD_KEY, ""))
+
+
+def _first_sign_in(username: str, password: str) -> None:
+    if not password:
+        return
     result = signin.sign_in_with_password(target(), username, password, "public")
     record("sign_up", Hop(4, "signin_page.hop.password", result,
                           lessons=facts.scope_lesson(result, NATIVE_SCOPE_LESSON)),

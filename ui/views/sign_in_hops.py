@@ -3,14 +3,33 @@ then the step itself (its notes and what crossed the wire)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
-from flows.steps import StepResult
+from flows.steps import Note, StepResult
 from ui.controllers import sign_in as controller
 from ui.i18n import t
 from ui.state import Hop, session
 from ui.widgets.facts import render_facts
 from ui.widgets.step import render_failure, render_note, render_notes, render_step
+
+
+# A page lesson says what the step's own note says, with this sign-in's values: show one tip per idea.
+SUPERSEDES = {"signin_page.lesson.native_scope": "note.signin.native_scope", "signin_page.lesson.pkce": "note.oauth.pkce"}
+
+
+def _ideas(note: Note) -> str:
+    return SUPERSEDES.get(note.key, note.key)
+
+
+def _unseen(hop: Hop, seen: set[str]) -> Hop:
+    """The hop without the tips already shown on this page (by an earlier hop, or by its own lesson)."""
+    lessons = tuple(note for note in hop.lessons if _ideas(note) not in seen)
+    seen |= {_ideas(note) for note in hop.lessons}
+    notes = [note for note in hop.result.notes if note.key not in seen]
+    seen |= {note.key for note in hop.result.notes}
+    return dataclasses.replace(hop, lessons=lessons, result=dataclasses.replace(hop.result, notes=notes))
 
 
 def _render_hop(hop: Hop) -> None:
@@ -37,9 +56,12 @@ def _render_without_wire(result: StepResult) -> None:
 
 
 def render_hops(flow: str, stage: int) -> None:
-    """The hops of this stage, in the order they were made."""
-    for hop in controller.hops_at(flow, stage):
-        _render_hop(hop)
+    """The hops of this stage, in the order they were made, each tip once per page."""
+    seen: set[str] = set()
+    for hop in sorted(controller.run(flow).hops, key=lambda hop: hop.stage):  # the page's order
+        shown = _unseen(hop, seen)
+        if hop.stage == stage:
+            _render_hop(shown)
 
 
 def render_next_page_link() -> None:

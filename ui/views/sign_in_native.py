@@ -120,21 +120,28 @@ def _render_rotation() -> None:
 def _render_sign_up_form() -> None:
     st.text_input(t("sign_in.username"), key="sign_up_username")
     st.text_input(t("signin_page.sign_up.email"), key="sign_up_email")
-    st.text_input(t("sign_in.password"), type="password", key="sign_up_password", help=t("signin_page.sign_up.password_help"))
+    st.text_input(t("sign_in.password"), type="password", key=controller.SIGN_UP_PASSWORD_KEY,
+                  help=t("signin_page.sign_up.password_help"))
     st.button(t("signin_page.sign_up.button"), type="primary", on_click=controller.sign_up)
+
+
+def _signed_in_as_new_user() -> bool:
+    return any(hop.result.ok for hop in controller.hops_at("sign_up", 4))
 
 
 def _render_after_sign_up(username: str, confirmed: bool) -> None:
     st.button(t("signin_page.sign_up.read_code"), on_click=controller.read_code)
     render_hops("sign_up", 2)
     st.text_input(t("signin_page.sign_up.code"), key="sign_up_code", max_chars=6)
-    st.button(t("signin_page.sign_up.confirm"), type="primary", on_click=controller.confirm)
+    st.button(t("newcomer.sign_up.confirm_and_sign_in", username=username), type="primary",
+              on_click=controller.confirm, help=t("newcomer.sign_up.sign_in_help"))
     render_hops("sign_up", 3)
-    if confirmed:
-        st.text_input(t("sign_in.password"), type="password", key="sign_up_sign_in_password")
+    render_hops("sign_up", 4)
+    if confirmed and not _signed_in_as_new_user():  # the sign-up password field was emptied meanwhile
+        st.caption(t("newcomer.sign_up.password_gone", username=username))
+        st.text_input(t("sign_in.password"), type="password", key=controller.SIGN_IN_AGAIN_PASSWORD_KEY)
         st.button(t("signin_page.sign_up.sign_in", username=username), type="primary",
                   on_click=controller.sign_in_new_user)
-        render_hops("sign_up", 4)
 
 
 def render_sign_up() -> None:

@@ -9,8 +9,15 @@ from flows.audit import AuditInputError, rows_to_csv, rows_to_dataframe, summari
 from flows.jwks import JwksError
 from ui.controllers import tokens as controller
 from ui.i18n import t
+from ui.widgets.table import render_table
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_OPTION = "server.maxUploadSize"  # megabytes; .streamlit/config.toml sets it
+
+
+def max_upload_megabytes() -> int:
+    """What the lab accepts: Streamlit's own upload limit, so the uploader says the same number
+    and refuses a bigger file before sending it (not after a long upload)."""
+    return int(st.get_option(UPLOAD_OPTION))
 
 
 def render_audit_tab() -> None:
@@ -18,17 +25,23 @@ def render_audit_tab() -> None:
     upload = st.file_uploader(t("audit.file"), type=["txt", "log", "csv", "jsonl", "json"], key="audit_file")
     if upload is None:
         return
-    if upload.size > MAX_UPLOAD_BYTES:
-        st.error(t("audit.too_big", megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)))
+    limit = max_upload_megabytes()
+    if upload.size > limit * 1024 * 1024:
+        st.error(t("audit.too_big", megabytes=limit))
         return
     lines = upload.getvalue().decode("utf-8", errors="replace").splitlines()
+    if not any(line.strip() for line in lines):
+        st.warning(t("newcomer.audit.empty", name=upload.name))  # nothing to count, chart or download
+        return
     try:
         with st.spinner(t("audit.running", count=len(lines))):
             rows = controller.audit(lines)
     except (AuditInputError, JwksError) as error:
         st.code(str(error), language="text")  # may quote the uploaded file: shown as text
         return
-    summary = summarize(rows)
-    st.bar_chart(pd.Series(summary, name=t("audit.count")))
-    st.dataframe(rows_to_dataframe(rows), hide_index=True, width="stretch")
+    if not rows:
+        st.warning(t("newcomer.audit.no_tokens", name=upload.name))
+        return
+    st.bar_chart(pd.Series(summarize(rows), name=t("audit.count")))
+    render_table(rows_to_dataframe(rows))
     st.download_button(t("audit.download"), rows_to_csv(rows), file_name="token-audit.csv", mime="text/csv")

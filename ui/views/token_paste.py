@@ -10,6 +10,7 @@ from ui.state import target
 from ui.i18n import t
 from ui.widgets.token_card import checks_table, claims_table, show_problem, render_countdown, render_segments
 from ui.views.token_compare import render_predictions
+from ui.widgets.table import render_table
 
 
 def _expectations() -> Expectations:
@@ -45,6 +46,6 @@ def render_paste_tab() -> None:
         show_problem(t("token.invalid", code=verification.error.code), verification.error.message)
     render_segments(token.strip().removeprefix("Bearer ").strip())
     render_countdown(verification.claims.get("exp"))
-    st.dataframe(checks_table(verification), hide_index=True, width="stretch")
-    st.dataframe(claims_table(verification.claims), hide_index=True, width="stretch")
+    render_table(checks_table(verification))
+    render_table(claims_table(verification.claims))
     render_predictions(verification, target(), "paste")

@@ -10,6 +10,7 @@ from flows.redact import mask
 from flows.sign_in_facts import Fact, Row
 from ui.i18n import t
 from ui.state import session
+from ui.widgets.table import render_table
 
 
 def _shown(fact: Fact, reveal: bool) -> str:
@@ -21,4 +22,4 @@ def _shown(fact: Fact, reveal: bool) -> str:
 def render_facts(rows: tuple[Row, ...]) -> None:
     reveal = session().reveal_secrets
     frame = pd.DataFrame([{t(fact.column): _shown(fact, reveal) for fact in row} for row in rows])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    render_table(frame)

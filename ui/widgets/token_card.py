@@ -17,6 +17,7 @@ from flows.jwt_verify import Verification
 from flows.tokens import TokenReport
 from ui.state import session
 from ui.i18n import t
+from ui.widgets.table import render_table
 
 _TIME_CLAIMS = frozenset({"exp", "iat", "auth_time", "nbf"})
 # Okabe–Ito colours stay distinct under the common colour-vision deficiencies; each segment is
@@ -118,9 +119,11 @@ def render_token_report(report: TokenReport, token: str) -> None:
         return
     render_segments(token)
     render_countdown(report.decoded.claims.get("exp"))
-    st.caption(t("token.header"))
-    st.code(json.dumps(report.decoded.header, indent=2, ensure_ascii=False), language="json")
-    st.caption(t("token.claims"))
-    st.dataframe(claims_table(report.decoded.claims), hide_index=True, width="stretch")
-    st.caption(t("token.checklist"))
-    st.dataframe(checks_table(report.verification), hide_index=True, width="stretch")
+    # Long: folded, so the first screen shows both verdicts and the comparison below them.
+    with st.expander(f"{t('token.claims')} · {t('token.checklist')} · {t('token.header')}"):
+        st.caption(t("token.claims"))
+        render_table(claims_table(report.decoded.claims))
+        st.caption(t("token.checklist"))
+        render_table(checks_table(report.verification))
+        st.caption(t("token.header"))
+        st.code(json.dumps(report.decoded.header, indent=2, ensure_ascii=False), language="json")
