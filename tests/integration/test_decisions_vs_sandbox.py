@@ -79,15 +79,40 @@ def _user(target: Target, name: str):
     return next(u for u in target.users if u.username == name)
 
 
+_SIGNED_IN: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+
 def _native_tokens(target: Target, user: str, client: str) -> dict[str, Any]:
-    """InitiateAuth, then for frank the SOFTWARE_TOKEN_MFA answer from his authenticator secret."""
+    """InitiateAuth, then for frank the SOFTWARE_TOKEN_MFA answer from his authenticator secret.
+    Signed in once per pool, user and client: a TOTP code is good once (aws-facts.md §2.6), so
+    frank can't sign in again and again within one 30-second step."""
+    key = (target.user_pool_id, user, client)
+    if key not in _SIGNED_IN:
+        _SIGNED_IN[key] = _sign_in(target, user, client)
+    return _SIGNED_IN[key]
+
+
+def _sign_in(target: Target, user: str, client: str) -> dict[str, Any]:
     seeded = _user(target, user)
-    signed = signin.sign_in_with_password(target, user, seeded.password, client)
-    if signed.outputs.get("challenge") == "SOFTWARE_TOKEN_MFA":
-        code = signin.authenticator_code(seeded.totp_secret or "")
-        signed = signin.respond_totp(target, client, user, signed.outputs["session"], code)
+    for _attempt in range(3):
+        signed = signin.sign_in_with_password(target, user, seeded.password, client)
+        if signed.outputs.get("challenge") != "SOFTWARE_TOKEN_MFA":
+            break
+        signed = _answer_with_an_unused_code(target, client, user, signed.outputs["session"], seeded.totp_secret or "")
+        if signed.ok:
+            break
     assert signed.ok and signed.outputs.get("id_token"), signed.failure
     return signed.outputs
+
+
+def _answer_with_an_unused_code(target: Target, client: str, user: str, session: str, secret: str):
+    """This step's code, or the next one's when this step's was spent by an earlier sign-in; if
+    both are spent, wait for a new step (the session of a refused answer is not reused)."""
+    answered = signin.respond_totp(target, client, user, session, signin.authenticator_code(secret))
+    if answered.ok or answered.failure.code != "ExpiredCodeException":
+        return answered
+    time.sleep(30 - time.time() % 30 + 0.5)
+    return answered
 
 
 def _credentials_case(label: str, result) -> Case | None:
