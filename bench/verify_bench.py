@@ -6,6 +6,10 @@
   decoded. `ratio` is what decoding, the claim checks and the report cost on top.
 - `audit_tokens_per_second`: `flows.audit.audit_tokens` on N token lines (default 100,000) with
   2 worker processes, wall clock including process start-up; also with 1 (in-process).
+- `audit_us_per_token_2_workers` / `_1_worker`: the audit's wall-clock cost per token (reading
+  the lines, decoding, every check, the row), and `audit_ratio_2_workers` / `_1_worker`: that cost
+  over `bare_rsa_verify_us`, measured in the same run on the same tokens. Issue 14 aims at
+  <= 1.2 with both cores and <= 1.5 on one. Best of `AUDIT_ROUNDS` runs each: the machine is shared.
 
 Signing 100,000 RSA tokens would take longer than verifying them, so N lines cycle through a
 smaller set of distinct tokens; each line is still verified in full (nothing is cached).
@@ -40,6 +44,7 @@ ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Bench123"
 CLIENT_ID = "4feegfdtp0dbt9atu56vruuv37"
 KID = "bench-key"
 ROUNDS = 5  # best of several rounds: the machine is shared, the minimum is the least disturbed
+AUDIT_ROUNDS = 3
 
 
 def make_tokens(key: rsa.RSAPrivateKey, count: int, now: int) -> list[str]:
@@ -88,13 +93,16 @@ def bench_verify(tokens: list[str], keys: KeySet, public_key: rsa.RSAPublicKey,
 
 
 def bench_audit(tokens: list[str], keys: KeySet, expect: Expectations, count: int,
-                workers: int) -> dict[str, float]:
+                workers: int, rounds: int) -> dict[str, float]:
     lines = [tokens[i % len(tokens)] + "\n" for i in range(count)]
-    started = time.perf_counter()
-    rows = audit_tokens(lines, keys, expect, workers=workers)
-    seconds = time.perf_counter() - started
-    assert summarize(rows) == {"valid": count}, summarize(rows)
-    return {"seconds": round(seconds, 3), "tokens_per_second": round(count / seconds)}
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.perf_counter()
+        rows = audit_tokens(lines, keys, expect, workers=workers)
+        best = min(best, time.perf_counter() - started)
+        assert summarize(rows) == {"valid": count}, summarize(rows)
+    return {"seconds": round(best, 3), "tokens_per_second": round(count / best),
+            "us_per_token": round(best / count * 1e6, 2)}
 
 
 def main() -> None:
@@ -113,8 +121,10 @@ def main() -> None:
     tokens = make_tokens(key, min(count, 200 if args.quick else 1_000), int(time.time()))
 
     verify = bench_verify(tokens, keys, key.public_key(), expect, iterations)
-    audit_two = bench_audit(tokens, keys, expect, count, workers=2)
-    audit_one = bench_audit(tokens, keys, expect, count, workers=1)
+    rounds = 1 if args.quick else AUDIT_ROUNDS
+    audit_two = bench_audit(tokens, keys, expect, count, workers=2, rounds=rounds)
+    audit_one = bench_audit(tokens, keys, expect, count, workers=1, rounds=rounds)
+    bare = verify["bare_rsa_verify_us"]
     print(json.dumps({
         "benchmark": "flows.jwt_verify / flows.audit",
         "python": platform.python_version(), "cpu_count": os.cpu_count(),
@@ -125,6 +135,11 @@ def main() -> None:
         "audit_tokens_per_second": audit_two["tokens_per_second"],
         "audit_tokens_per_second_1_worker": audit_one["tokens_per_second"],
         "audit_speedup": round(audit_two["tokens_per_second"] / audit_one["tokens_per_second"], 2),
+        "audit_us_per_token_2_workers": audit_two["us_per_token"],
+        "audit_us_per_token_1_worker": audit_one["us_per_token"],
+        "audit_ratio_2_workers": round(audit_two["us_per_token"] / bare, 2),
+        "audit_ratio_1_worker": round(audit_one["us_per_token"] / bare, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }))
 
 

@@ -22,6 +22,8 @@ import json
 import re
 from typing import Any, Literal, NamedTuple
 
+import pybase64
+
 from flows.errors import CodedError
 
 __all__ = [
@@ -152,19 +154,19 @@ def _split_segments(text: str) -> tuple[str, str, str]:
     )
 
 
-_PADDING = (b"", b"", b"==", b"=")  # by segment length % 4; 1 can't be base64 at all
+_PADDING = ("", "", "==", "=")  # by segment length % 4; 1 can't be base64 at all
 
 
 def _segment_bytes(segment: str, name: str) -> bytes:
-    """Decode a segment. The fast path is the C decoder in strict mode, which refuses any
-    character outside the standard alphabet; '+', '/' and '=' are standard there but not in a
-    JWT, so a segment holding one of them, or failing in any way, takes the careful path, which
-    raises the precise error (or, never in practice, agrees and decodes)."""
+    """Decode a segment. The fast path is pybase64's SIMD decoder, validating: it refuses any
+    character outside the base64url alphabet except '+' and '/', which it also takes, so a
+    segment holding one of them (or '='), or failing in any way, takes the careful path, which
+    raises the precise error. pybase64, not binascii: the payload and the signature are most of a
+    token, and binascii decodes them three times slower (a tenth of an audit's time)."""
     if "+" not in segment and "/" not in segment and "=" not in segment:
         try:
-            data = segment.encode("ascii").translate(_URLSAFE_TO_STANDARD) + _PADDING[len(segment) % 4]
-            raw = binascii.a2b_base64(data, strict_mode=True)
-        except (UnicodeEncodeError, binascii.Error):
+            raw = pybase64.b64decode(segment + _PADDING[len(segment) % 4], altchars="-_", validate=True)
+        except (ValueError, binascii.Error):  # non-ASCII text, a bad character, a bad length
             pass
         else:
             if _is_canonical(segment):
