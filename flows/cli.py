@@ -213,6 +213,8 @@ def _keys_for_audit(args: argparse.Namespace, expect: Expectations) -> KeySet | 
     try:
         return _fetch_keys(args, None, expect.issuer)
     except JwksError as error:
+        if error.code in ("untrusted_url", "invalid_url"):
+            raise  # the issuer or URL given is not one keys may be fetched from: a usage error
         print(f"{i18n.text('audit.keys_unavailable', args.lang)} ({error.message})", file=sys.stderr)
         return None
 

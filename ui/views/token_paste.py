@@ -60,7 +60,7 @@ def _render_diagnosis(diagnosis: Diagnosis) -> None:
         st.success(t("paste.valid"))
     else:
         code = diagnosis.headline.code  # the stable code too: it is what docs and logs search for
-        st.error(f"{t(f'diagnosis.code.{code}')} ({code})")
+        st.error(f"{t('token.invalid', code=code)} — {t(f'diagnosis.code.{code}')}")
         st.code("\n".join(f.text(lang) for f in diagnosis.findings) or diagnosis.headline.text(lang),
                 language="text")
     st.caption(t("diagnosis.facts"))
