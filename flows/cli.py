@@ -102,13 +102,15 @@ def _add_verify_arguments(parser: argparse.ArgumentParser) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     text = _read_token(args.token)
     expect = _expectations(args)
-    if args.jwks and not _is_url(args.jwks):
-        args.keys_file = _read_keys_file(args.jwks)  # first: a bad --jwks FILE is a usage error
+    # Read first: a bad --jwks FILE is a usage error, whatever the token.
+    keys_file = _read_keys_file(args.jwks) if args.jwks and not _is_url(args.jwks) else None
     try:
         decoded: DecodedToken | str = decode_token(text)  # decoded once, used for keys and verdict
     except TokenFormatError:
         decoded = text  # the verdict is "malformed" whatever the keys
-    keys, problem = (None, None) if isinstance(decoded, str) else _keys_for_token(args, decoded, expect)
+    keys, problem = keys_file, None
+    if keys_file is None and not isinstance(decoded, str):
+        keys, problem = _keys_for_token(args, decoded, expect)
     verification = verify_token(decoded, keys, expect)
     diagnosis = diagnose(verification, expect, key_problem=problem)
     if problem is not None:
@@ -123,11 +125,9 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _keys_for_token(args: argparse.Namespace, decoded: DecodedToken,
                     expect: Expectations) -> tuple[KeySet | None, JwksError | None]:
-    """Keys from --jwks FILE (a bad file is a usage error); else fetched from --jwks URL, the
-    expected issuer or the token's own `iss` (which `JwksSource` accepts only in the exact
-    Cognito shape). A fetch that fails is not fatal: it leaves the signature unchecked."""
-    if args.jwks and not _is_url(args.jwks):
-        return args.keys_file, None
+    """Keys fetched from --jwks URL, the expected issuer or the token's own `iss` (which
+    `JwksSource` accepts only in the exact Cognito shape). A fetch that fails is not fatal: it
+    leaves the signature unchecked, and the diagnosis says so."""
     if args.offline:
         return None, None
     kid = decoded.header.get("kid")

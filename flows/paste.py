@@ -93,10 +93,10 @@ def _headline(verification: Verification, findings: tuple[Finding, ...],
         return Finding("valid", "diagnosis.headline.valid")
     if findings:
         return findings[0]
-    if signature == "unchecked":
+    error = verification.error  # invalid with no failed check: only an unchecked signature
+    if signature == "unchecked" or error is None:
         return Finding("keys_unavailable", "diagnosis.headline.unchecked")
-    error = verification.error
-    return Finding(error.code, error.key, error.params) if error else Finding("malformed", "diagnosis.headline.unchecked")
+    return Finding(error.code, error.key, error.params)
 
 
 def _findings(verification: Verification, expect: Expectations, now: float) -> list[Finding]:
