@@ -5,7 +5,12 @@ lines, a CSV export with a token column, or JSON lines (API Gateway or applicati
 token field. The format is detected from the first non-blank line.
 
 User, client and expiry are read from the payload even when the token is invalid (that is what
-an audit of rejected tokens needs), so for invalid rows they are *unverified* claims.
+an audit of rejected tokens needs), so for invalid rows they are *unverified* claims. With no keys
+at all (`keys=None`, e.g. offline) every claim is still judged: a token of another pool is still
+`wrong_issuer`, and only tokens with nothing else wrong get `keys_unavailable`.
+
+Rows keep the reason as a catalogue key and its parameters, and the expiry as the number the token
+holds: the sentence and the date are written only for the rows someone shows, in their language.
 """
 
 from __future__ import annotations
@@ -26,18 +31,21 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from flows.errors import FlowsError
 from flows.jwks import KeySet
+from flows import i18n
 from flows.jwt_decode import token_kind, utc_iso
-from flows.jwt_verify import Expectations, Verification, VerifyErrorCode, verify_token
+from flows.jwt_verify import Expectations, Verification, VerifyErrorCode, render_reason, verify_token
 
 if TYPE_CHECKING:
     import pandas
 
 __all__ = [
+    "COLUMNS",
     "TOKEN_FIELDS",
     "AuditInputError",
     "AuditRow",
     "TokenInput",
     "audit_tokens",
+    "explain_reasons",
     "read_tokens",
     "rows_to_csv",
     "rows_to_dataframe",
@@ -66,24 +74,49 @@ class TokenInput(NamedTuple):
     problem: str = ""  # set when the line held no token to verify
 
 
+_NO_PARAMS: dict[str, Any] = {}
+
+
 class AuditRow(NamedTuple):
-    """One audited token. A NamedTuple: cheap to build and pickle by the hundred thousand, and
-    `pandas.DataFrame(rows)` takes the field names as columns. The token itself is not kept:
-    rows get printed and exported, and a token is a bearer credential."""
+    """One audited token. A NamedTuple: cheap to build and pickle by the hundred thousand. The
+    token itself is not kept: rows get printed and exported, and a token is a bearer credential.
+    `message` and `expires` are worded when read (`message_in(lang)` for another language)."""
 
     line: int
     verdict: Literal["valid", "invalid"]
     reason: AuditReason
-    message: str
     token_type: str
     user: str
     client: str
-    expires: str  # UTC ISO 8601, "" when absent
+    exp: object  # the token's exp claim as it holds it; None when absent
+    message_key: str = ""  # "" for a valid token
+    message_params: dict[str, Any] = _NO_PARAMS
+
+    @property
+    def message(self) -> str:
+        return self.message_in("en")
+
+    def message_in(self, lang: str) -> str:
+        return render_reason(self.message_key, self.message_params, lang) if self.message_key else ""
+
+    @property
+    def expires(self) -> str:
+        """UTC ISO 8601, "" when absent or not a time."""
+        return utc_iso(self.exp) or ""
+
+    def shown(self, lang: str = "en") -> tuple[object, ...]:
+        """The row as `COLUMNS` show it."""
+        return (self.line, self.verdict, self.reason, self.message_in(lang), self.token_type,
+                self.user, self.client, self.expires)
+
+
+# What a table, a CSV or a DataFrame of rows shows, in this order.
+COLUMNS = ("line", "verdict", "reason", "message", "token_type", "user", "client", "expires")
 
 
 def audit_tokens(
     lines: Iterable[str],
-    keys: KeySet,
+    keys: KeySet | None,
     expect: Expectations,
     workers: int = 2,
     now: float | None = None,
@@ -92,6 +125,7 @@ def audit_tokens(
     """Verify every token in `lines`; rows come back in input order.
 
     Big inputs are split over `workers` processes (see `_start_method` for the one caveat).
+    `keys=None`: no key set could be had; claims are still checked (see the module docstring).
     Pass `now` to audit "as of" a moment; by default one clock reading serves the whole run.
     """
     inputs = read_tokens(lines, field)
@@ -102,7 +136,7 @@ def audit_tokens(
 
 
 def _audit_in_processes(
-    inputs: list[TokenInput], keys: KeySet, expect: Expectations, now: float, workers: int
+    inputs: list[TokenInput], keys: KeySet | None, expect: Expectations, now: float, workers: int
 ) -> list[AuditRow]:
     texts = [item.text for item in inputs]
     starts, stops = _chunk_bounds(len(texts), workers * CHUNKS_PER_WORKER)
@@ -138,11 +172,11 @@ def _main_module_hidden() -> Iterator[None]:
 _WORKER_JOB: dict[str, Any] = {}
 
 
-def _load_job(texts: list[str], keys: KeySet, expect: Expectations, now: float) -> None:
+def _load_job(texts: list[str], keys: KeySet | None, expect: Expectations, now: float) -> None:
     _WORKER_JOB.update(texts=texts, keys=keys, expect=expect, now=now)
 
 
-def _verdicts(start: int, stop: int) -> list[tuple[str, ...]]:
+def _verdicts(start: int, stop: int) -> list[tuple[Any, ...]]:
     """A worker's task: the verdict (an AuditRow without its line) of tokens start..stop."""
     job = _WORKER_JOB
     keys, expect, now = job["keys"], job["expect"], job["now"]
@@ -166,7 +200,7 @@ def _start_method() -> str:
 
 
 def _audit_chunk(
-    inputs: Sequence[TokenInput], keys: KeySet, expect: Expectations, now: float
+    inputs: Sequence[TokenInput], keys: KeySet | None, expect: Expectations, now: float
 ) -> list[AuditRow]:
     return [
         _problem_row(item) if item.problem
@@ -176,21 +210,25 @@ def _audit_chunk(
 
 
 def _problem_row(item: TokenInput) -> AuditRow:
-    return AuditRow(item.line, "invalid", "malformed", item.problem, "unknown", "", "", "")
+    return AuditRow(item.line, "invalid", "malformed", "unknown", "", "", None,
+                    "verify.structure.undecodable", {"detail": item.problem})
 
 
-def _verdict(verification: Verification) -> tuple[str, AuditReason, str, str, str, str, str]:
+def _verdict(verification: Verification) -> tuple[Any, ...]:
     """AuditRow's fields after `line`, in order."""
     claims, error = verification.claims, verification.error
-    return (
-        "valid" if verification.valid else "invalid",
-        error.code if error else "valid",
-        error.message if error else "",
-        token_kind(claims),
-        _text(claims.get("cognito:username") or claims.get("username") or claims.get("sub")),
-        _text(claims.get("aud") or claims.get("client_id")),
-        utc_iso(claims.get("exp")) or "",
-    )
+    if error is None:
+        return ("valid", "valid", token_kind(claims), _user(claims), _client(claims), claims.get("exp"))
+    return ("invalid", error.code, token_kind(claims), _user(claims), _client(claims),
+            claims.get("exp"), error.key, error.params)
+
+
+def _user(claims: dict[str, Any]) -> str:
+    return _text(claims.get("cognito:username") or claims.get("username") or claims.get("sub"))
+
+
+def _client(claims: dict[str, Any]) -> str:
+    return _text(claims.get("aud") or claims.get("client_id"))
 
 
 def _text(value: object) -> str:
@@ -281,15 +319,21 @@ def _from_csv(numbered: list[tuple[int, str]], field: str | None) -> list[TokenI
 # --- output ---------------------------------------------------------------------------------
 
 
-def rows_to_dataframe(rows: Sequence[AuditRow]) -> pandas.DataFrame:
+def rows_to_dataframe(rows: Sequence[AuditRow], lang: str = "en") -> pandas.DataFrame:
     import pandas  # imported here: it takes most of a second, and the CLI rarely needs it
 
-    return pandas.DataFrame(list(rows), columns=list(AuditRow._fields))
+    return pandas.DataFrame([row.shown(lang) for row in rows], columns=list(COLUMNS))
 
 
-def rows_to_csv(rows: Iterable[AuditRow]) -> str:
+def rows_to_csv(rows: Iterable[AuditRow], lang: str = "en") -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(AuditRow._fields)
-    writer.writerows(rows)
+    writer.writerow(COLUMNS)
+    writer.writerows(row.shown(lang) for row in rows)
     return buffer.getvalue()
+
+
+def explain_reasons(summary: dict[str, int], lang: str = "en") -> list[str]:
+    """One line per reason counted: its count, its code, and what it means, in `lang`."""
+    return [f"{reason} {count}: {i18n.text(f'audit.reason.{reason}', lang)}"
+            for reason, count in summary.items()]

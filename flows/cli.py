@@ -2,12 +2,19 @@
 
     python -m flows decode TOKEN
     python -m flows verify TOKEN [--jwks FILE_OR_URL] [--user-pool-id ID | --issuer URL] ...
+                              [--offline] [--format json|text] [--lang en|ja]
     python -m flows audit FILE [--jwks FILE_OR_URL] [--user-pool-id ID | --issuer URL] ... [--json]
     python -m flows predict TOKEN --topology FILE | --target aws [--route KEY ...] [--json]
 
 TOKEN and FILE may be `-` for stdin. Exit status: 0 valid (decoded; audit: every token valid),
-1 invalid or malformed (audit: any token), 2 usage error. Results go to stdout as JSON (audit: a
-table, or JSON lines with --json); errors go to stderr. Tokens themselves are never printed.
+1 invalid or malformed (audit: any token), 2 usage error. Results go to stdout as JSON (verify
+--format text and audit: text for people, or JSON lines with --json); errors go to stderr.
+Tokens themselves are never printed.
+
+`verify` decodes first and always shows the claims with a diagnosis (flows.paste.diagnose): when
+no keys can be had (offline, or `--offline`), everything knowable without them is still said,
+and what would settle the rest. JSON keeps stable, language-free codes; the sentences (and the
+human output) are in `--lang`, which defaults from LC_ALL / LANG.
 
 Subcommands are `Command` records in `COMMANDS`; a new one is a function that adds its
 arguments, a function that runs it, and one more entry in that tuple.
@@ -16,10 +23,12 @@ arguments, a function that runs it, and one more entry in that tuple.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +36,13 @@ from flows import i18n
 from flows.cli_lang import add_lang_argument
 from flows.cli_predict import add_predict_arguments, run_predict
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
-from flows.audit import AuditInputError, AuditRow, audit_tokens, summarize
+from flows import i18n
+from flows.audit import COLUMNS, AuditInputError, AuditRow, audit_tokens, explain_reasons, summarize
 from flows.errors import FlowsError
 from flows.jwks import JwksError, JwksSource, KeySet, cognito_issuer, read_jwks_file
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 from flows.jwt_verify import Expectations, verify_token
+from flows.paste import Diagnosis, diagnose
 
 __all__ = ["COMMANDS", "Command", "UsageError", "build_parser", "main"]
 
@@ -88,29 +99,65 @@ def _decoded_view(decoded: DecodedToken, lang: str = "en") -> dict[str, Any]:
 def _add_verify_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("token", help="the JWT, with or without 'Bearer '; '-' reads stdin")
     _add_key_and_expectation_arguments(parser)
+    parser.add_argument("--offline", action="store_true",
+                        help="fetch no keys: diagnose what is knowable without them")
+    parser.add_argument("--format", choices=("json", "text"), default="json",
+                        help="json (default; stable codes) or text for people, in --lang")
 
 
 def run_verify(args: argparse.Namespace) -> int:
     text = _read_token(args.token)
     expect = _expectations(args)
-    keys = _keys_for_token(args, text, expect)
-    verification = verify_token(text, keys, expect)
-    _print_json(verification.to_dict(include_token=False))
+    # Read first: a bad --jwks FILE is a usage error, whatever the token.
+    keys_file = _read_keys_file(args.jwks) if args.jwks and not _is_url(args.jwks) else None
+    try:
+        decoded: DecodedToken | str = decode_token(text)  # decoded once, used for keys and verdict
+    except TokenFormatError:
+        decoded = text  # the verdict is "malformed" whatever the keys
+    keys, problem = keys_file, None
+    if keys_file is None and not isinstance(decoded, str):
+        keys, problem = _keys_for_token(args, decoded, expect)
+    verification = verify_token(decoded, keys, expect)
+    diagnosis = diagnose(verification, expect, key_problem=problem)
+    if problem is not None:
+        print(i18n.text("cli.verify.warning_keys", args.lang, detail=problem.message), file=sys.stderr)
+    if args.format == "text":
+        _print_diagnosis(diagnosis, verification.claims, args.lang)
+    else:
+        document = verification.to_dict(include_token=not isinstance(decoded, str), lang=args.lang)
+        _print_json({**document, "diagnosis": diagnosis.to_dict(args.lang)})
     return EXIT_OK if verification.valid else EXIT_INVALID
 
 
-def _keys_for_token(args: argparse.Namespace, text: str, expect: Expectations) -> KeySet:
-    """Keys from --jwks; else from the expected issuer; else from the token's own `iss`,
-    which `JwksSource` accepts only in the exact Cognito shape."""
-    if args.jwks and not _is_url(args.jwks):
-        return _read_keys_file(args.jwks)
-    try:
-        decoded = decode_token(text)
-    except TokenFormatError:
-        return KeySet.from_jwks({"keys": []})  # the verdict is "malformed" whatever the keys
+def _keys_for_token(args: argparse.Namespace, decoded: DecodedToken,
+                    expect: Expectations) -> tuple[KeySet | None, JwksError | None]:
+    """Keys fetched from --jwks URL, the expected issuer or the token's own `iss` (which
+    `JwksSource` accepts only in the exact Cognito shape). A fetch that fails is not fatal: it
+    leaves the signature unchecked, and the diagnosis says so."""
+    if args.offline:
+        return None, None
     kid = decoded.header.get("kid")
     issuer = expect.issuer or decoded.claims.get("iss")
-    return _fetch_keys(args, kid if isinstance(kid, str) else None, issuer)
+    try:
+        return _fetch_keys(args, kid if isinstance(kid, str) else None, issuer), None
+    except (JwksError, UsageError) as error:
+        problem = error if isinstance(error, JwksError) else JwksError("untrusted_url", error.message)
+        return None, problem
+
+
+def _print_diagnosis(diagnosis: Diagnosis, claims: dict[str, Any], lang: str) -> None:
+    say = functools.partial(i18n.text, lang=lang)
+    print(f"{say('cli.verify.headline')}: [{diagnosis.headline.code}] {diagnosis.headline.text(lang)}")
+    for title, findings in (("cli.verify.findings", diagnosis.findings),
+                            ("cli.verify.facts", diagnosis.facts),
+                            ("cli.verify.settle", diagnosis.settle)):
+        if findings:
+            print(f"\n{say(title)}:")
+            for finding in findings:
+                print(f"  - [{finding.code}] {finding.text(lang)}")
+    if claims:
+        print(f"\n{say('cli.verify.claims')}:")
+        print(json.dumps(claims, indent=2, ensure_ascii=False))
 
 
 def _fetch_keys(args: argparse.Namespace, kid: str | None, issuer: object) -> KeySet:
@@ -143,6 +190,8 @@ def _add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--field", help="CSV column / JSON field holding the token (default: auto)")
     parser.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     parser.add_argument("--workers", type=_positive_int, default=2, help="processes (default 2)")
+    parser.add_argument("--offline", action="store_true",
+                        help="fetch no keys: judge every claim, leave signatures unchecked")
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -152,34 +201,48 @@ def run_audit(args: argparse.Namespace) -> int:
     rows = audit_tokens(lines, keys, expect, workers=args.workers, field=args.field)
     summary = summarize(rows)
     if args.json:
-        _print_audit_json(rows, summary)
+        _print_audit_json(rows, summary, args.lang)
     else:
-        _print_audit_table(rows, summary)
+        _print_audit_table(rows, summary, args.lang)
     return EXIT_OK if all(row.verdict == "valid" for row in rows) else EXIT_INVALID
 
 
-def _keys_for_audit(args: argparse.Namespace, expect: Expectations) -> KeySet:
+def _keys_for_audit(args: argparse.Namespace, expect: Expectations) -> KeySet | None:
+    """The keys, or None when they can't be fetched: the audit then still judges every claim
+    (a token of another pool is still wrong_issuer) and says the signatures are unchecked."""
     if args.jwks and not _is_url(args.jwks):
         return _read_keys_file(args.jwks)
     if not args.jwks and not expect.issuer:
         raise UsageError("audit needs --jwks FILE_OR_URL, --user-pool-id or --issuer")
-    return _fetch_keys(args, None, expect.issuer)
+    if args.offline:
+        return None
+    try:
+        return _fetch_keys(args, None, expect.issuer)
+    except JwksError as error:
+        if error.code in ("untrusted_url", "invalid_url"):
+            raise  # the issuer or URL given is not one keys may be fetched from: a usage error
+        print(f"{i18n.text('audit.keys_unavailable', args.lang)} ({error.message})", file=sys.stderr)
+        return None
 
 
-def _print_audit_json(rows: Sequence[AuditRow], summary: dict[str, int]) -> None:
+def _print_audit_json(rows: Sequence[AuditRow], summary: dict[str, int], lang: str) -> None:
     for row in rows:
-        print(json.dumps(row._asdict(), ensure_ascii=False))
+        print(json.dumps(dict(zip(COLUMNS, row.shown(lang))), ensure_ascii=False))
     print(json.dumps({"summary": summary, "tokens": len(rows)}))
 
 
-def _print_audit_table(rows: Sequence[AuditRow], summary: dict[str, int]) -> None:
+def _print_audit_table(rows: Sequence[AuditRow], summary: dict[str, int], lang: str) -> None:
     columns = ("line", "verdict", "reason", "token_type", "user", "client", "expires")
     table = [columns] + [tuple(str(getattr(row, name)) for name in columns) for row in rows]
     widths = [min(40, max(len(line[i]) for line in table)) for i in range(len(columns))]
     for line in table:
         print("  ".join(cell[:40].ljust(width) for cell, width in zip(line, widths)).rstrip())
+    print()
+    for explanation in explain_reasons(summary, lang):
+        print(explanation)
     counts = ", ".join(f"{reason} {count}" for reason, count in summary.items())
-    print(f"\n{len(rows)} token(s): {counts or 'none found'}")
+    key = "audit.summary" if counts else "audit.summary_none"
+    print(i18n.text(key, lang, count=len(rows), counts=counts))
 
 
 # --- shared options -------------------------------------------------------------------------
@@ -204,6 +267,14 @@ def _add_key_and_expectation_arguments(parser: argparse.ArgumentParser) -> None:
                         help="clock skew allowed on exp and nbf")
     parser.add_argument("--timeout", type=_positive_float, default=5.0,
                         help="JWKS download timeout in seconds (default 5)")
+    parser.add_argument("--lang", choices=tuple(i18n.LANGUAGES), default=default_language(),
+                        help="language of the messages (default: from LC_ALL / LANG, else en)")
+
+
+def default_language(environ: Mapping[str, str] = os.environ) -> str:
+    """`ja` when the locale says Japanese (LANG=ja_JP.UTF-8), else English."""
+    locale_name = environ.get("LC_ALL") or environ.get("LANG") or ""
+    return "ja" if locale_name.lower().startswith("ja") else "en"
 
 
 def _expectations(args: argparse.Namespace) -> Expectations:

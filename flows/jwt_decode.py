@@ -20,8 +20,9 @@ import binascii
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
+
+import pybase64
 
 from flows.errors import CodedError
 
@@ -65,23 +66,21 @@ class TokenFormatError(CodedError, ValueError):
     code: TokenFormatCode
 
 
-@dataclass(frozen=True)
-class DecodedToken:
-    """The readable parts of a token. `segments` keeps the original text: the signature covers
-    `segments[0] + "." + segments[1]` exactly as sent, not a re-serialization."""
+class DecodedToken(NamedTuple):
+    """The readable parts of a token, each decoded once: the verifier reuses the signature bytes
+    instead of decoding them again. `segments` keeps the original text: the signature covers
+    `segments[0] + "." + segments[1]` exactly as sent, not a re-serialization. A NamedTuple, not
+    a dataclass: one is built per token, and an audit builds a hundred thousand."""
 
     header: dict[str, Any]
     claims: dict[str, Any]
     signature_b64: str
     segments: tuple[str, str, str]
+    signature: bytes
 
     @property
     def signing_input(self) -> bytes:
         return f"{self.segments[0]}.{self.segments[1]}".encode("ascii")
-
-    @property
-    def signature(self) -> bytes:
-        return _base64url_bytes(self.signature_b64)
 
     @property
     def text(self) -> str:
@@ -91,10 +90,27 @@ class DecodedToken:
 def decode_token(text: str) -> DecodedToken:
     """Split and decode a compact JWS; raise `TokenFormatError` with a specific reason."""
     segments = _split_segments(strip_bearer(text))
-    header = _decode_json_segment(segments[0], "header")
+    header = _decode_header(segments[0])
     claims = _decode_json_segment(segments[1], "payload")
-    _check_base64url(segments[2], "signature")
-    return DecodedToken(header, claims, segments[2], segments)
+    signature = _segment_bytes(segments[2], "signature")
+    return DecodedToken(header, claims, segments[2], segments, signature)
+
+
+# A user pool signs with two keys, so its tokens carry one of two header segments: decoding each
+# distinct header once saves a base64 and a JSON parse per token in an audit. Only headers whose
+# values are all strings are kept, so the shallow copy handed out is a full copy.
+_HEADERS: dict[str, dict[str, Any]] = {}
+_MAX_CACHED_HEADERS = 64
+
+
+def _decode_header(segment: str) -> dict[str, Any]:
+    cached = _HEADERS.get(segment)
+    if cached is not None:
+        return dict(cached)
+    header = _decode_json_segment(segment, "header")
+    if len(_HEADERS) < _MAX_CACHED_HEADERS and all(isinstance(v, str) for v in header.values()):
+        _HEADERS[segment] = dict(header)
+    return header
 
 
 def strip_bearer(text: str) -> str:
@@ -138,7 +154,23 @@ def _split_segments(text: str) -> tuple[str, str, str]:
     )
 
 
-def _decode_base64url(segment: str, name: str) -> bytes:
+_PADDING = ("", "", "==", "=")  # by segment length % 4; 1 can't be base64 at all
+
+
+def _segment_bytes(segment: str, name: str) -> bytes:
+    """Decode a segment. The fast path is pybase64's SIMD decoder, validating: it refuses any
+    character outside the base64url alphabet except '+' and '/', which it also takes, so a
+    segment holding one of them (or '='), or failing in any way, takes the careful path, which
+    raises the precise error. pybase64, not binascii: the payload and the signature are most of a
+    token, and binascii decodes them three times slower (a tenth of an audit's time)."""
+    if "+" not in segment and "/" not in segment and "=" not in segment:
+        try:
+            raw = pybase64.b64decode(segment + _PADDING[len(segment) % 4], altchars="-_", validate=True)
+        except (ValueError, binascii.Error):  # non-ASCII text, a bad character, a bad length
+            pass
+        else:
+            if _is_canonical(segment):
+                return raw
     _check_base64url(segment, name)
     return _base64url_bytes(segment)
 
@@ -154,8 +186,8 @@ def _check_base64url(segment: str, name: str) -> None:
 
 
 def _base64url_bytes(segment: str) -> bytes:
-    """Decode a segment `_check_base64url` accepted. binascii directly: this runs three times
-    per verification, and `base64.urlsafe_b64decode` costs twice as much for the same result."""
+    """Decode a segment `_check_base64url` accepted (binascii: `base64.urlsafe_b64decode`
+    costs twice as much for the same result)."""
     padding = b"=" * (-len(segment) % 4)
     return binascii.a2b_base64(segment.encode("ascii").translate(_URLSAFE_TO_STANDARD) + padding)
 
@@ -182,7 +214,7 @@ def _bad_character_message(segment: str, name: str) -> str:
 
 
 def _decode_json_segment(segment: str, name: str) -> dict[str, Any]:
-    raw = _decode_base64url(segment, name)
+    raw = _segment_bytes(segment, name)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -197,6 +229,14 @@ def _decode_json_segment(segment: str, name: str) -> dict[str, Any]:
 
 
 def _parse_json(text: str, name: str) -> object:
+    """The C scanner alone when the text is exactly one JSON value (what every token has); any
+    doubt goes through `JSONDecoder.decode`, which tolerates whitespace and words the error."""
+    try:
+        value, end = _JSON.scan_once(text, 0)
+        if end == len(text):
+            return value
+    except Exception:  # noqa: BLE001 - the careful path below raises the precise error
+        pass
     try:
         return _JSON.decode(text)
     except _DuplicateKey as error:

@@ -1,10 +1,19 @@
 """Verify a Cognito user-pool token the way AWS documents it, one named check at a time.
 
 The steps follow "Verifying a JSON web token" in the Cognito Developer Guide (aws-facts.md §1.4)
-plus the scope and group rules of API Gateway authorizers (§5.1, §5.2). Every check is reported,
-so a learner sees *all* that is wrong with a token; `Verification.error` is the first failure in
-`CHECK_ORDER`, which is the order a careful verifier must apply them in: nothing in the payload is
-trusted before the signature is known to be good.
+plus the scope and group rules of API Gateway authorizers (§5.1, §5.2). Claim *types* follow
+aws-jwt-verify, AWS's own verifier (src/jwt.ts `assertJwtPayload`, src/cognito-verifier.ts
+`validateCognitoJwtFields`): an `aud` or `scope` that is not a string is refused, not ignored.
+
+Every check is reported, so a learner sees *all* that is wrong with a token; `Verification.error`
+is the first failure in `CHECK_ORDER`. The issuer comes right after the structure: a token that
+names another issuer can never be accepted whatever its signature, and "issued by another pool"
+is what an engineer debugging a 401 needs to hear, not "no key for this kid". Nothing else in the
+payload is trusted before the signature is known to be good.
+
+Reasons are catalogue keys with parameters (`flows/locales/*/diagnosis.json`), turned into text
+only when someone reads them, in the language they ask for: an audit of 100,000 tokens formats
+no sentence it does not show. Likewise the checklist itself is built on first use.
 
 Only RS256 is accepted. Cognito signs both token types with RS256 (§1.1), and pinning one
 algorithm closes the `alg: none` and RS256-to-HS256 "algorithm confusion" forgeries.
@@ -15,11 +24,13 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, get_args
 
+from flows import i18n
 from flows.errors import CodedError
-from flows.jwks import VERIFYING_DOC, JwksKey, KeySet
+from flows.jwks import JwksKey, KeySet
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 
 __all__ = [
@@ -31,6 +42,7 @@ __all__ = [
     "Verification",
     "VerifyError",
     "VerifyErrorCode",
+    "render_reason",
     "verify_token",
 ]
 
@@ -38,43 +50,74 @@ ACCEPTED_ALGORITHM = "RS256"
 TokenUse = Literal["id", "access"]
 
 # AWS's own pages, cited in what the verifier tells a person (the repository has no other source).
-ID_TOKEN_DOC = "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html"
-COGNITO_AUTHORIZER_DOC = "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html"
 
 
 VerifyErrorCode = Literal[
     "malformed", "key_not_found", "unsupported_algorithm", "invalid_key", "invalid_signature",
     "expired", "not_yet_valid", "wrong_issuer", "missing_scope", "missing_group",
     "wrong_token_use", "wrong_client",
+    "keys_unavailable",  # no key set could be had: the signature is unchecked, nothing else failed
 ]
 CheckName = Literal[
-    "structure", "key_lookup", "key_and_algorithm", "signature",
-    "exp", "nbf", "iss", "scope", "groups", "token_use", "client",
+    "structure", "iss", "key_lookup", "key_and_algorithm", "signature",
+    "exp", "nbf", "scope", "groups", "token_use", "client",
 ]
 
 
 CHECK_ORDER: tuple[CheckName, ...] = get_args(CheckName)
+_ERROR_CODES = frozenset(get_args(VerifyErrorCode))
+_NO_PARAMS: Mapping[str, Any] = {}
 
 
 class VerifyError(CodedError):
-    """Why a token was rejected: `code` is stable for programs, `message` is for people."""
+    """Why a token was rejected: `code` is stable for programs, `message` is for people (English;
+    `message_in(lang)` for another language)."""
 
     code_type = VerifyErrorCode
     code: VerifyErrorCode
 
+    def __init__(self, code: str, key: str, params: Mapping[str, Any] = _NO_PARAMS) -> None:
+        # Not CodedError.__init__: that would word the message now, for every rejected token.
+        if code not in _ERROR_CODES:
+            raise ValueError(f"VerifyError has no code {code!r}")
+        Exception.__init__(self, code)
+        self.code, self.key, self.params = code, key, params
+
+    @property  # type: ignore[override]
+    def message(self) -> str:
+        return render_reason(self.key, self.params)
+
+    def message_in(self, lang: str) -> str:
+        return render_reason(self.key, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.message
+
 
 class Check(NamedTuple):
     """One named check. `passed` is None when the check was not run (nothing to check, or an
-    earlier failure made it meaningless). A NamedTuple, not a dataclass: eleven are built per
-    token, and this is the cheapest immutable record Python has."""
+    earlier failure made it meaningless). The reason is a catalogue key and its parameters."""
 
     name: CheckName
     passed: bool | None
-    reason: str
+    key: str
+    params: Mapping[str, Any] = _NO_PARAMS
     code: VerifyErrorCode | None = None  # the error code when passed is False
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "reason": self.reason, "code": self.code}
+    @property
+    def reason(self) -> str:
+        return render_reason(self.key, self.params)
+
+    def reason_in(self, lang: str) -> str:
+        return render_reason(self.key, self.params, lang)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {"name": self.name, "passed": self.passed, "reason": self.reason_in(lang),
+                "code": self.code, "reason_key": self.key, "params": _plain(self.params)}
+
+
+# What one check found, before it is a Check: a plain tuple is the cheapest thing to build.
+_Outcome = tuple[bool | None, str, Mapping[str, Any], "VerifyErrorCode | None"]
 
 
 @dataclass(frozen=True)
@@ -98,13 +141,23 @@ class Expectations:
                 raise TypeError(f"{name} must be a tuple of strings, not a string")
 
 
-@dataclass(frozen=True)
 class Verification:
-    valid: bool
-    error: VerifyError | None
-    checks: tuple[Check, ...]
-    header: dict[str, Any]
-    claims: dict[str, Any]
+    """The verdict on one token. `checks` (the full checklist) is built on first use."""
+
+    __slots__ = ("valid", "error", "header", "claims", "_outcomes", "_checks")
+
+    def __init__(self, valid: bool, error: VerifyError | None, outcomes: tuple[_Outcome, ...],
+                 header: dict[str, Any], claims: dict[str, Any]) -> None:
+        self.valid, self.error, self.header, self.claims = valid, error, header, claims
+        self._outcomes = outcomes
+        self._checks: tuple[Check, ...] | None = None
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        if self._checks is None:
+            self._checks = tuple(Check(name, *outcome[:2], outcome[2], outcome[3])
+                                 for name, outcome in zip(CHECK_ORDER, self._outcomes))
+        return self._checks
 
     def check(self, name: CheckName) -> Check:
         for check in self.checks:
@@ -112,11 +165,12 @@ class Verification:
                 return check
         raise KeyError(name)
 
-    def to_dict(self, include_token: bool = True) -> dict[str, Any]:
+    def to_dict(self, include_token: bool = True, lang: str = "en") -> dict[str, Any]:
+        error = self.error
         result: dict[str, Any] = {
             "valid": self.valid,
-            "error": self.error.to_dict() if self.error else None,
-            "checks": [check.to_dict() for check in self.checks],
+            "error": {"code": error.code, "message": error.message_in(lang)} if error else None,
+            "checks": [check.to_dict(lang) for check in self.checks],
         }
         if include_token:
             result.update(
@@ -129,48 +183,57 @@ class Verification:
 
 
 def verify_token(
-    token: str | DecodedToken, keys: KeySet, expect: Expectations, now: float | None = None
+    token: str | DecodedToken, keys: KeySet | None, expect: Expectations, now: float | None = None
 ) -> Verification:
-    """Verify `token` against `keys`. Never raises for bad tokens: the verdict says what failed."""
+    """Verify `token` against `keys`. Never raises for bad tokens: the verdict says what failed.
+
+    `keys=None` means no key set could be had (offline, say): every claim is still checked, the
+    signature is not, and a token with nothing else wrong gets `keys_unavailable`."""
     try:
         decoded = token if isinstance(token, DecodedToken) else decode_token(token)
     except TokenFormatError as error:
         return _malformed(error.message)
-    checks = _run_checks(decoded, keys, expect, time.time() if now is None else now)
-    error = _first_failure(checks)
-    return Verification(error is None, error, checks, decoded.header, decoded.claims)
+    outcomes = _run_checks(decoded, keys, expect, time.time() if now is None else now)
+    error = _first_failure(outcomes, keys is None)
+    return Verification(error is None, error, outcomes, decoded.header, decoded.claims)
 
 
-def _first_failure(checks: tuple[Check, ...]) -> VerifyError | None:
-    for check in checks:
-        if check.passed is False:
-            return VerifyError(check.code or "malformed", check.reason)
-    if checks[CHECK_ORDER.index("signature")].passed is not True:  # defence in depth
-        return VerifyError("invalid_signature", "the signature was not verified")
+def _first_failure(outcomes: tuple[_Outcome, ...], no_keys: bool) -> VerifyError | None:
+    for passed, key, params, code in outcomes:
+        if passed is False:
+            return VerifyError(code or "malformed", key, params)
+    if outcomes[_SIGNATURE][0] is not True:  # defence in depth: never valid unverified
+        if no_keys:
+            return VerifyError("keys_unavailable", "verify.signature.keys_unavailable")
+        return VerifyError("invalid_signature", "verify.signature.not_verified")
     return None
 
 
+_SIGNATURE = CHECK_ORDER.index("signature")
+
+
 def _malformed(message: str) -> Verification:
-    checks = (Check("structure", False, message, "malformed"),) + tuple(
-        Check(name, None, "not run: the token could not be decoded") for name in CHECK_ORDER[1:]
+    outcomes = ((False, "verify.structure.undecodable", {"detail": message}, "malformed"),) + tuple(
+        (None, "verify.not_run.undecodable", _NO_PARAMS, None) for _ in CHECK_ORDER[1:]
     )
-    return Verification(False, VerifyError("malformed", message), checks, {}, {})
+    error = VerifyError("malformed", "verify.structure.undecodable", {"detail": message})
+    return Verification(False, error, outcomes, {}, {})
 
 
 def _run_checks(
-    decoded: DecodedToken, keys: KeySet, expect: Expectations, now: float
-) -> tuple[Check, ...]:
+    decoded: DecodedToken, keys: KeySet | None, expect: Expectations, now: float
+) -> tuple[_Outcome, ...]:
     header, claims = decoded.header, decoded.claims
-    key = keys.lookup(header.get("kid"))
-    algorithm = _check_key_and_algorithm(header, key)
+    key = keys.lookup(header.get("kid")) if keys is not None else None
+    algorithm = _check_key_and_algorithm(header, key, keys)
     return (
-        _check_structure(header),
+        _check_structure(header, claims),
+        _check_issuer(claims, expect.issuer),
         _check_key_lookup(header, key, keys),
         algorithm,
-        _check_signature(decoded, key) if algorithm.passed else _signature_not_run(),
+        _check_signature(decoded, key) if algorithm[0] else _SIGNATURE_NOT_RUN,
         _check_exp(claims, now, expect.grace_seconds),
         _check_nbf(claims, now, expect.grace_seconds),
-        _check_issuer(claims, expect.issuer),
         _check_scope(claims, expect.scopes),
         _check_groups(claims, expect.groups),
         _check_token_use(claims, expect.token_use),
@@ -178,164 +241,210 @@ def _run_checks(
     )
 
 
+# --- structure and claim types --------------------------------------------------------------
+
+_STRUCTURE_OK: _Outcome = (True, "verify.structure.ok", _NO_PARAMS, None)
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, str)
+
+
+_ONLY_STR = frozenset({str})  # json gives exactly str, never a subclass
+
+
+def _is_string_or_strings(value: object) -> bool:
+    # issuperset(map(type, ...)) runs in C: no Python frame per item, unlike all(... for ...)
+    return isinstance(value, str) or (isinstance(value, list) and _ONLY_STR.issuperset(map(type, value)))
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):  # JSON true is a Python int subclass, not a time
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
+# aws-jwt-verify's `assertJwtPayload` (src/jwt.ts): each claim, when present, must have this
+# type, or the token is refused before anything else. exp and nbf have their own checks below.
+_CLAIM_TYPES = (
+    ("iss", _is_string, "verify.structure.claim_string"),
+    ("sub", _is_string, "verify.structure.claim_string"),
+    ("aud", _is_string_or_strings, "verify.structure.claim_strings"),
+    ("iat", _is_number, "verify.structure.claim_number"),
+    ("scope", _is_string, "verify.structure.claim_string"),
+    ("jti", _is_string, "verify.structure.claim_string"),
+)
+
+
+def _check_structure(header: dict[str, Any], claims: dict[str, Any]) -> _Outcome:
+    if "crit" in header:  # RFC 7515 §4.1.11: unknown critical extensions must be rejected
+        return (False, "verify.structure.crit", _NO_PARAMS, "malformed")
+    for claim, has_type, key in _CLAIM_TYPES:
+        if claim in claims and not has_type(claims[claim]):  # JSON null is refused too
+            return (False, key, {"claim": claim, "got": claims[claim]}, "malformed")
+    return _STRUCTURE_OK
+
+
+# --- issuer ---------------------------------------------------------------------------------
+
+_ISSUER_NOT_SET: _Outcome = (None, "verify.iss.not_configured", _NO_PARAMS, None)
+
+
+def _check_issuer(claims: dict[str, Any], issuer: str | None) -> _Outcome:
+    if issuer is None:
+        return _ISSUER_NOT_SET
+    iss = claims.get("iss")
+    if iss != issuer:
+        return (False, "verify.iss.wrong", {"iss": iss, "expected": issuer}, "wrong_issuer")
+    return (True, "verify.iss.ok", {"iss": issuer}, None)
+
+
 # --- header and signature -------------------------------------------------------------------
 
-
-def _check_structure(header: dict[str, Any]) -> Check:
-    if "crit" in header:  # RFC 7515 §4.1.11: unknown critical extensions must be rejected
-        return Check("structure", False, "header marks extensions as critical ('crit'); "
-                     "this verifier supports none, and Cognito tokens use none", "malformed")
-    return Check("structure", True, "3 base64url segments; header and payload are JSON objects")
+_SIGNATURE_NOT_RUN: _Outcome = (None, "verify.signature.not_run", _NO_PARAMS, None)
 
 
-def _check_key_lookup(header: dict[str, Any], key: JwksKey | None, keys: KeySet) -> Check:
+def _check_key_lookup(header: dict[str, Any], key: JwksKey | None, keys: KeySet | None) -> _Outcome:
+    if keys is None:
+        return (None, "verify.key_lookup.no_key_set", _NO_PARAMS, None)
     kid = header.get("kid")
     if not isinstance(kid, str):
-        return Check("key_lookup", False, "header has no kid, so no key can be chosen",
-                     "key_not_found")
+        return (False, "verify.key_lookup.no_kid", _NO_PARAMS, "key_not_found")
     if key is None:
-        return Check("key_lookup", False, f"no key with kid {_quote(kid)} among the JWKS's "
-                     f"{len(keys)} key(s): is the JWKS from this token's user pool?",
-                     "key_not_found")
-    return Check("key_lookup", True, f"kid {_quote(kid)} found in the JWKS")
+        return (False, "verify.key_lookup.unknown_kid", {"kid": kid, "count": len(keys)},
+                "key_not_found")
+    return (True, "verify.key_lookup.ok", {"kid": kid}, None)
 
 
-def _check_key_and_algorithm(header: dict[str, Any], key: JwksKey | None) -> Check:
+def _check_key_and_algorithm(
+    header: dict[str, Any], key: JwksKey | None, keys: KeySet | None
+) -> _Outcome:
     alg = header.get("alg")
     if alg != ACCEPTED_ALGORITHM:
-        return Check("key_and_algorithm", False, _algorithm_reason(alg), "unsupported_algorithm")
+        return (False, _algorithm_reason(alg), {"alg": alg}, "unsupported_algorithm")
     if key is None:
-        return Check("key_and_algorithm", None, "alg RS256 is right; no key to check it against")
+        return (None, "verify.algorithm.no_key", _NO_PARAMS, None)
     if key.jwk is None:
-        return Check("key_and_algorithm", False,
-                     f"key {_quote(key.kid)} is unusable: {key.problem}", "invalid_key")
-    return Check("key_and_algorithm", True, f"RS256 with a {key.jwk.key.key_size}-bit RSA key")
+        return (False, "verify.algorithm.unusable_key", {"kid": key.kid, "problem": key.problem},
+                "invalid_key")
+    return (True, "verify.algorithm.ok", {"bits": key.jwk.key.key_size}, None)
 
 
 def _algorithm_reason(alg: object) -> str:
     if not isinstance(alg, str):
-        return "header has no alg; Cognito tokens are signed with RS256"
+        return "verify.algorithm.missing"
     if alg.lower() == "none":
-        return "alg 'none' means the token is unsigned: never accepted"
+        return "verify.algorithm.none"
     if alg.upper().startswith("HS"):
-        return (f"alg {_quote(alg)} is a shared-secret algorithm; Cognito signs with RS256, and an "
-                "HS token made with the public key as secret is a known forgery")
-    return f"alg {_quote(alg)} is not accepted: Cognito signs with RS256 only ({VERIFYING_DOC})"
+        return "verify.algorithm.hmac"
+    return "verify.algorithm.other"
 
 
-def _check_signature(decoded: DecodedToken, key: JwksKey | None) -> Check:
+def _check_signature(decoded: DecodedToken, key: JwksKey | None) -> _Outcome:
     if key is None or key.jwk is None:
-        return _signature_not_run()
+        return _SIGNATURE_NOT_RUN
     # The pyjwt algorithm object does the RSA PKCS#1 v1.5 / SHA-256 verify with the cached key.
     if key.jwk.Algorithm.verify(decoded.signing_input, key.jwk.key, decoded.signature):
-        return Check("signature", True, f"RS256 signature verified with key {_quote(key.kid)}")
-    return Check("signature", False, "signature does not match: the token was altered, or signed "
-                 "by another key", "invalid_signature")
-
-
-def _signature_not_run() -> Check:
-    return Check("signature", None, "not run: no usable key and algorithm")
+        return (True, "verify.signature.ok", {"kid": key.kid}, None)
+    return (False, "verify.signature.mismatch", _NO_PARAMS, "invalid_signature")
 
 
 # --- claims ---------------------------------------------------------------------------------
 
+_NO_NBF: _Outcome = (True, "verify.nbf.absent", _NO_PARAMS, None)
 
-def _check_exp(claims: dict[str, Any], now: float, grace: int) -> Check:
+
+def _check_exp(claims: dict[str, Any], now: float, grace: int) -> _Outcome:
     exp = claims.get("exp")
     if exp is None:
-        return Check("exp", False, f"no exp claim: Cognito always sets one ({ID_TOKEN_DOC}), "
-                     "and a token without it would never expire", "malformed")
+        return (False, "verify.exp.missing", _NO_PARAMS, "malformed")
     if not _is_number(exp):
-        return Check("exp", False, f"exp must be a number of seconds, got {_quote(exp)}",
-                     "malformed")
+        return (False, "verify.exp.not_number", {"got": exp}, "malformed")
     if now >= exp + grace:
         ago = int(now) - int(exp)  # int arithmetic: a float can't hold a 400-digit JSON number
-        return Check("exp", False, f"expired at {_when(exp)}, {_quote(ago, 30)} s ago"
-                     + (f" (beyond the {grace} s grace period)" if grace else ""), "expired")
-    return Check("exp", True, f"expires at {_when(exp)}")
+        key = "verify.exp.expired_grace" if grace else "verify.exp.expired"
+        return (False, key, {"at": exp, "seconds": ago, "grace": grace}, "expired")
+    return (True, "verify.exp.ok", {"at": exp}, None)
 
 
-def _check_nbf(claims: dict[str, Any], now: float, grace: int) -> Check:
+def _check_nbf(claims: dict[str, Any], now: float, grace: int) -> _Outcome:
     nbf = claims.get("nbf")
     if nbf is None:
-        return Check("nbf", True, "no nbf claim (Cognito tokens have none)")
+        return _NO_NBF
     if not _is_number(nbf):
-        return Check("nbf", False, f"nbf must be a number of seconds, got {_quote(nbf)}",
-                     "malformed")
+        return (False, "verify.nbf.not_number", {"got": nbf}, "malformed")
     if nbf > now + grace:
-        return Check("nbf", False, f"not valid before {_when(nbf)}: is a clock wrong?",
-                     "not_yet_valid")
-    return Check("nbf", True, f"valid since {_when(nbf)}")
+        return (False, "verify.nbf.future", {"at": nbf}, "not_yet_valid")
+    return (True, "verify.nbf.ok", {"at": nbf}, None)
 
 
-def _check_issuer(claims: dict[str, Any], issuer: str | None) -> Check:
-    if issuer is None:
-        return Check("iss", None, "no expected issuer configured")
-    iss = claims.get("iss")
-    if iss != issuer:
-        return Check("iss", False, f"iss is {_quote(iss)}, expected {_quote(issuer)}",
-                     "wrong_issuer")
-    return Check("iss", True, f"iss is {_quote(issuer)}")
+_NO_SCOPE_REQUIRED: _Outcome = (None, "verify.scope.not_required", _NO_PARAMS, None)
 
 
-def _check_scope(claims: dict[str, Any], scopes: tuple[str, ...]) -> Check:
+def _check_scope(claims: dict[str, Any], scopes: tuple[str, ...]) -> _Outcome:
     if not scopes:
-        return Check("scope", None, "no scope required")
+        return _NO_SCOPE_REQUIRED
     scope = claims.get("scope")
     if scope is None:
-        return Check("scope", False, "token has no scope claim; ID tokens never do: an API that "
-                     f"checks scopes needs the access token ({COGNITO_AUTHORIZER_DOC})", "missing_scope")
+        return (False, "verify.scope.absent", _NO_PARAMS, "missing_scope")
     if not isinstance(scope, str):
-        return Check("scope", False, f"scope should be a space-separated string, got "
-                     f"{_quote(scope)}", "missing_scope")
+        return (False, "verify.scope.not_string", {"got": scope}, "missing_scope")
     # Any one required scope is enough, as in API Gateway (aws-facts.md §5.1, §5.2).
     granted = [s for s in scope.split() if s in scopes]
     if not granted:
-        return Check("scope", False, f"scope {_quote(scope)} has none of {', '.join(scopes)}",
-                     "missing_scope")
-    return Check("scope", True, f"scope {_quote(granted[0])} is granted")
+        return (False, "verify.scope.none_granted", {"scope": scope, "scopes": scopes},
+                "missing_scope")
+    return (True, "verify.scope.ok", {"scope": granted[0]}, None)
 
 
-def _check_groups(claims: dict[str, Any], groups: tuple[str, ...]) -> Check:
+_NO_GROUP_REQUIRED: _Outcome = (None, "verify.groups.not_required", _NO_PARAMS, None)
+
+
+def _check_groups(claims: dict[str, Any], groups: tuple[str, ...]) -> _Outcome:
     if not groups:
-        return Check("groups", None, "no group required")
+        return _NO_GROUP_REQUIRED
     member_of = claims.get("cognito:groups")
-    if not isinstance(member_of, list):
-        return Check("groups", False, "no cognito:groups claim: the user is in no group",
-                     "missing_group")
-    missing = [group for group in groups if group not in member_of]
+    if member_of is None:
+        return (False, "verify.groups.absent", _NO_PARAMS, "missing_group")
+    # aws-jwt-verify's assertStringArraysOverlap: a string or an array of strings; a string
+    # counts as an array of one.
+    if isinstance(member_of, str):
+        member_of = [member_of]
+    if not _is_string_or_strings(member_of):
+        return (False, "verify.groups.not_strings", {"got": member_of}, "missing_group")
+    missing = tuple(group for group in groups if group not in member_of)
     if missing:
-        return Check("groups", False, f"user is not in group(s) {', '.join(missing)}",
-                     "missing_group")
-    return Check("groups", True, f"user is in {', '.join(groups)}")
+        return (False, "verify.groups.missing", {"groups": missing}, "missing_group")
+    return (True, "verify.groups.ok", {"groups": groups}, None)
 
 
-def _check_token_use(claims: dict[str, Any], expected: TokenUse | None) -> Check:
+def _check_token_use(claims: dict[str, Any], expected: TokenUse | None) -> _Outcome:
     use = claims.get("token_use")
-    accepted = (expected,) if expected else ("id", "access")
-    if use not in accepted:
-        return Check("token_use", False, _token_use_reason(use, expected), "wrong_token_use")
-    return Check("token_use", True, f"token_use is {use!r}")
-
-
-def _token_use_reason(use: object, expected: TokenUse | None) -> str:
+    if use == expected if expected else (use == "id" or use == "access"):
+        return (True, "verify.token_use.ok", {"use": use}, None)
     if expected and use in ("id", "access"):
-        return (f"this is an {use} token, the API expects the {expected} token "
-                "(API Gateway: no scopes wants the ID token, scopes want the access token)")
-    return f"token_use is {_quote(use)}; Cognito user-pool tokens say 'id' or 'access'"
+        return (False, "verify.token_use.other_type", {"kind": use, "wanted": expected},
+                "wrong_token_use")
+    return (False, "verify.token_use.unknown", {"got": use}, "wrong_token_use")
 
 
-def _check_client(claims: dict[str, Any], client_ids: tuple[str, ...]) -> Check:
+_NO_CLIENT_CONFIGURED: _Outcome = (None, "verify.client.not_configured", _NO_PARAMS, None)
+
+
+def _check_client(claims: dict[str, Any], client_ids: tuple[str, ...]) -> _Outcome:
     if not client_ids:
-        return Check("client", None, "no app client id configured")
+        return _NO_CLIENT_CONFIGURED
     # ID tokens name the app client in aud, access tokens in client_id (aws-facts.md §1.3, §1.4).
     claim = _client_claim_name(claims)
     value = claims.get(claim)
-    values = value if isinstance(value, list) else [value]
-    if not any(isinstance(v, str) and v in client_ids for v in values):
-        return Check("client", False, f"{claim} is {_quote(value)}, not one of the expected app "
-                     f"client ids {', '.join(client_ids)}", "wrong_client")
-    return Check("client", True, f"{claim} matches the app client id")
+    if value is not None and not isinstance(value, str):
+        # aws-jwt-verify (cognito-verifier.ts): assertStringArrayContainsString refuses an aud
+        # or client_id that is not a string, a list of one included.
+        return (False, "verify.client.not_string", {"claim": claim, "got": value}, "wrong_client")
+    if value not in client_ids:
+        return (False, "verify.client.wrong", {"claim": claim, "got": value, "clients": client_ids},
+                "wrong_client")
+    return (True, "verify.client.ok", {"claim": claim}, None)
 
 
 def _client_claim_name(claims: dict[str, Any]) -> str:
@@ -345,16 +454,17 @@ def _client_claim_name(claims: dict[str, Any]) -> str:
     return "aud" if kind == "id" else "client_id"
 
 
-# --- helpers --------------------------------------------------------------------------------
+# --- rendering ------------------------------------------------------------------------------
 
 
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool):  # JSON true is a Python int subclass, not a time
-        return False
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+def render_reason(key: str, params: Mapping[str, Any] = _NO_PARAMS, lang: str = "en") -> str:
+    """A reason in `lang`: parameters are shown by name (times as UTC, claim values quoted and
+    cut short, lists joined), so the catalogue sentences hold no formatting logic."""
+    shown = {name: _FORMATS.get(name, str)(value) for name, value in params.items()}
+    return i18n.text(key, lang, **shown)
 
 
-def _when(epoch: int | float) -> str:
+def _when(epoch: object) -> str:
     return utc_iso(epoch) or f"{_quote(epoch, 30)} (beyond any calendar date)"
 
 
@@ -362,3 +472,19 @@ def _quote(value: object, limit: int = 80) -> str:
     """repr() cut short: claims and headers are attacker-written and may be huge."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _joined(values: object) -> str:
+    return ", ".join(map(str, values)) if isinstance(values, (tuple, list)) else str(values)
+
+
+_FORMATS: dict[str, Any] = {
+    "at": _when, "got": _quote, "kid": _quote, "alg": _quote, "iss": _quote, "expected": _quote,
+    "scope": _quote, "use": repr, "seconds": lambda value: _quote(value, 30),
+    "scopes": _joined, "groups": _joined, "clients": _joined,
+}
+
+
+def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters for JSON output: tuples become lists; values are the token's own JSON."""
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in params.items()}

@@ -99,10 +99,12 @@ def test_verify_valid_id_token(jwks_file: str) -> None:
                  "--group", "admins")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"valid", "error", "checks"}
+    # Decoded first, claims always shown (issue 14), with the diagnosis beside the checklist.
+    assert set(document) == {"valid", "error", "checks", "token_type", "header", "claims", "diagnosis"}
     assert document["valid"] is True and document["error"] is None
-    assert [check["name"] for check in document["checks"]][:4] == [
-        "structure", "key_lookup", "key_and_algorithm", "signature"]
+    assert document["diagnosis"]["headline"]["code"] == "valid"
+    assert [check["name"] for check in document["checks"]][:5] == [
+        "structure", "iss", "key_lookup", "key_and_algorithm", "signature"]
     assert token not in result.stdout + result.stderr  # a bearer token is never echoed
 
 
@@ -162,8 +164,11 @@ def test_no_url_from_the_token_is_ever_fetched() -> None:
                    "kid": f"{trap.url}/kid"}
         token = sign(id_claims(iss=f"{trap.url}/us-east-1_Evil1"), headers=headers)
         derived = run("verify", token)  # no --jwks: only a Cognito-shaped iss could be used
-        assert derived.returncode == 2
+        assert derived.returncode == 1  # not fatal: the token is still diagnosed, unverified
         assert "will not fetch keys for issuer" in derived.stderr
+        diagnosed = json.loads(derived.stdout)
+        assert diagnosed["error"]["code"] == "expired"  # the fixture's 2023 token, judged unverified
+        assert diagnosed["diagnosis"]["signature"] == "unchecked"
         with_pool = run("verify", token, "--jwks", f"{trap.url}/configured.json")
         assert trap.requests == ["/configured.json"]  # only the URL the user gave
         assert json.loads(with_pool.stdout)["error"]["code"] == "key_not_found"
@@ -189,11 +194,17 @@ def test_usage_errors_exit_2_with_a_message(args: list[str], message: str) -> No
     assert "Traceback" not in result.stderr
 
 
-def test_unreachable_jwks_url_exits_2() -> None:
+def test_unreachable_jwks_url_still_decodes_and_diagnoses() -> None:
+    # Issue 14: "cannot reach …/jwks.json" used to be all a learner got. Now the claims are
+    # shown, every claim is judged, and the signature is reported as unchecked.
     with loopback_server() as server:
         url = server.url
     result = run("verify", fresh_id_token(), "--jwks", url, "--timeout", "2")
-    assert result.returncode == 2 and "cannot reach" in result.stderr
+    assert result.returncode == 1 and "cannot reach" in result.stderr
+    document = json.loads(result.stdout)
+    assert document["claims"]["cognito:username"] == "janedoe"
+    assert document["diagnosis"]["headline"]["code"] == "keys_unavailable"
+    assert document["diagnosis"]["signature"] == "unchecked"
 
 
 def test_bad_jwks_content_exits_2(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from tests.unit.jwt_fixtures import (
 ERROR_CODES = {
     "malformed", "key_not_found", "invalid_key", "unsupported_algorithm", "invalid_signature",
     "expired", "not_yet_valid", "wrong_issuer", "missing_scope", "missing_group",
-    "wrong_token_use", "wrong_client",
+    "wrong_token_use", "wrong_client", "keys_unavailable",
 }
 
 
@@ -296,7 +296,10 @@ def test_groups_all_expected_groups_are_required() -> None:
     assert "auditors" in verification.error.message and "admins" not in verification.error.message
     assert_rejected(verify(sign(id_claims(cognito_groups=DROP)), expect_id(groups=("admins",))),
                     "missing_group", "groups")
-    assert_rejected(verify(sign(id_claims(cognito_groups="admins")), expect_id(groups=("admins",))),
+    # aws-jwt-verify's assertStringArraysOverlap (src/assert.ts) takes a lone string as an array
+    # of one, and refuses an array holding anything but strings.
+    assert verify(sign(id_claims(cognito_groups="admins")), expect_id(groups=("admins",))).valid
+    assert_rejected(verify(sign(id_claims(cognito_groups=["admins", 7])), expect_id(groups=("admins",))),
                     "missing_group", "groups")
 
 
@@ -336,10 +339,12 @@ def test_wrong_client_on_client_id_for_access_tokens() -> None:
 
 # Each step fixes one more fault: the error must always be the first remaining one in the
 # documented order, and every later fault must still be visible in the checks.
+# The issuer comes first: a token of another pool is "from the wrong pool" before anything else
+# (issue 14, "the headline for a foreign token is the wrong issuer").
 FAULTS: list[tuple[str, str, dict[str, Any]]] = [
+    ("wrong_issuer", "iss", {"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"}),
     ("expired", "exp", {"exp": int(NOW) - 10}),
     ("not_yet_valid", "nbf", {"nbf": int(NOW) + 600}),
-    ("wrong_issuer", "iss", {"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other"}),
     ("missing_scope", "scope", {"scope": "profile"}),
     ("missing_group", "groups", {"cognito:groups": ["readers"]}),
     ("wrong_token_use", "token_use", {"token_use": "id"}),
@@ -362,12 +367,32 @@ def test_the_first_failing_check_in_order_is_the_error(first: int) -> None:
     assert failed == [name for _, name, _ in FAULTS[first:]]
 
 
-def test_bad_signature_outranks_every_claim_fault() -> None:
-    claims = access_claims(exp=int(NOW) - 10, iss="https://evil.example", client_id="x")
+def test_bad_signature_outranks_every_claim_fault_but_the_issuer() -> None:
+    claims = access_claims(exp=int(NOW) - 10, client_id="x")
     forged = sign(claims, ACCESS_KID, "attacker")
     verification = verify(forged, expect_access())
     assert_rejected(verification, "invalid_signature", "signature")
     assert verification.check("exp").code == "expired"
+
+
+def test_wrong_issuer_outranks_an_unknown_key_and_a_bad_signature() -> None:
+    # A token of another pool is refused whatever its signature; saying "no key for this kid"
+    # would send the learner looking for keys instead of the right pool.
+    other_pool = access_claims(iss="https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other1")
+    for token in (sign(other_pool, "kid-of-the-other-pool", "attacker"), sign(other_pool, ACCESS_KID, "attacker")):
+        verification = verify(token, expect_access())
+        assert_rejected(verification, "wrong_issuer", "iss")
+        assert verification.check("signature").passed is not True
+
+
+def test_no_key_set_still_checks_every_claim() -> None:
+    # Offline: the verifier gets no keys at all; the claims are still judged, and a token with
+    # nothing else wrong is "keys_unavailable", never valid.
+    assert_rejected(verify_token(id_token(), None, expect_id(), now=NOW + 7200), "expired", "exp")
+    verification = verify_token(id_token(), None, expect_id(), now=NOW)
+    assert not verification.valid and verification.error.code == "keys_unavailable"
+    assert verification.check("key_lookup").passed is None
+    assert verification.check("signature").passed is None
 
 
 def test_unknown_key_outranks_a_bad_algorithm_and_bad_claims() -> None:
@@ -386,6 +411,7 @@ def test_every_error_code_is_reachable() -> None:
     expectations = [expect_id()] * 8 + [expect_id(scopes=("s",), token_use=None),
                                         expect_id(groups=("g",)), expect_id(), expect_id()]
     codes = {verify_token(t, keys, e, now=NOW).error.code for t, e in zip(tokens, expectations)}
+    codes.add(verify_token(id_token(), None, expect_id(), now=NOW).error.code)
     assert codes == ERROR_CODES
 
 

@@ -4,7 +4,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flows.audit import AuditRow, audit_tokens
+from flows.jwks import JwksError, KeySet
 from flows.jwt_verify import Expectations
 from flows.paste import KeySources, PastedReport, inspect_pasted
 from flows.steps import StepResult
@@ -36,12 +39,23 @@ def _key_sources() -> KeySources:
     return page.key_sources
 
 
-def check_pasted(token: str, pasted_jwks: str, expect: Expectations) -> PastedReport:
-    return inspect_pasted(token, target(), pasted_jwks, expect, _key_sources())
+def check_pasted(token: str, pasted_jwks: str, expect: Expectations, allow_fetch: bool = True) -> PastedReport:
+    return inspect_pasted(token, target(), pasted_jwks, expect, _key_sources(), allow_fetch)
 
 
-def audit(lines: list[str]) -> list[AuditRow]:
-    """Each line's verdict against the target's keys (the session's cached JWKS) and issuer.
-    Raises AuditInputError or JwksError, which the page shows."""
-    keys = _key_sources().target.keys_for()
-    return audit_tokens(lines, keys, Expectations(issuer=target().issuer))
+@dataclass(frozen=True)
+class Audited:
+    rows: list[AuditRow]
+    key_problem: JwksError | None  # why the pool's keys could not be had; signatures unchecked
+
+
+def audit(lines: list[str]) -> Audited:
+    """Each line's verdict against the target's keys (the session's cached JWKS) and issuer; if
+    the keys can't be had, every claim is still judged. Raises AuditInputError, which the page shows."""
+    keys: KeySet | None = None
+    problem = None
+    try:
+        keys = _key_sources().target.keys_for()
+    except JwksError as error:
+        problem = error
+    return Audited(audit_tokens(lines, keys, Expectations(issuer=target().issuer)), problem)

@@ -1,15 +1,16 @@
-"""Audit many tokens at once: a table of verdicts, a chart of failure causes, a CSV."""
+"""Audit many tokens at once: a table of verdicts, a chart of failure causes, a CSV. Works with
+no reachable JWKS too: every claim is still judged, and the page says signatures are unchecked."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from flows.audit import AuditInputError, rows_to_csv, rows_to_dataframe, summarize
-from flows.jwks import JwksError
+from flows.audit import AuditInputError, explain_reasons, rows_to_csv, rows_to_dataframe, summarize
 from ui.controllers import tokens as controller
 from ui.i18n import t
 from ui.widgets.table import render_table
+from ui.state import session
 
 UPLOAD_OPTION = "server.maxUploadSize"  # megabytes; .streamlit/config.toml sets it
 
@@ -35,13 +36,20 @@ def render_audit_tab() -> None:
         return
     try:
         with st.spinner(t("audit.running", count=len(lines))):
-            rows = controller.audit(lines)
-    except (AuditInputError, JwksError) as error:
+            audited = controller.audit(lines)
+    except AuditInputError as error:
         st.code(str(error), language="text")  # may quote the uploaded file: shown as text
         return
-    if not rows:
+    if not audited.rows:
         st.warning(t("newcomer.audit.no_tokens", name=upload.name))
         return
-    st.bar_chart(pd.Series(summarize(rows), name=t("audit.count")))
-    render_table(rows_to_dataframe(rows))
-    st.download_button(t("audit.download"), rows_to_csv(rows), file_name="token-audit.csv", mime="text/csv")
+    lang = session().lang
+    if audited.key_problem is not None:
+        st.warning(t("audit.keys_unavailable"))
+        st.code(audited.key_problem.message, language="text")
+    summary = summarize(audited.rows)
+    st.bar_chart(pd.Series(summary, name=t("audit.count")))
+    st.code("\n".join(explain_reasons(summary, lang)), language="text")
+    render_table(rows_to_dataframe(audited.rows, lang))
+    st.download_button(t("audit.download"), rows_to_csv(audited.rows, lang), file_name="token-audit.csv",
+                       mime="text/csv")

@@ -57,8 +57,9 @@ def claims_table(claims: dict[str, Any]) -> pd.DataFrame:
 def checks_table(verification: Verification | None) -> pd.DataFrame:
     marks = {True: "✅", False: "❌", None: "—"}
     checks = verification.checks if verification else ()
-    return pd.DataFrame([{t("token.check"): c.name, t("token.result"): marks[c.passed], t("token.reason"): c.reason}
-                         for c in checks])
+    lang = session().lang
+    return pd.DataFrame([{t("token.check"): c.name, t("token.result"): marks[c.passed],
+                          t("token.reason"): c.reason_in(lang)} for c in checks])
 
 
 def render_segments(token: str) -> None:
@@ -109,7 +110,7 @@ def _verdict(report: TokenReport) -> None:
     elif verification.valid:
         st.success(t("token.valid"))
     else:
-        show_problem(t("token.invalid", code=verification.error.code), verification.error.message)
+        show_problem(t("token.invalid", code=verification.error.code), verification.error.message_in(session().lang))
 
 
 def render_token_report(report: TokenReport, token: str) -> None:
