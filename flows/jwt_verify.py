@@ -49,9 +49,6 @@ __all__ = [
 ACCEPTED_ALGORITHM = "RS256"
 TokenUse = Literal["id", "access"]
 
-# AWS's own pages, cited in what the verifier tells a person (the repository has no other source).
-
-
 VerifyErrorCode = Literal[
     "malformed", "key_not_found", "unsupported_algorithm", "invalid_key", "invalid_signature",
     "expired", "not_yet_valid", "wrong_issuer", "missing_scope", "missing_group",

@@ -53,8 +53,8 @@ def test_one_refresh_then_the_old_token_is_refused(fresh_target):
 
 def test_the_rotation_walk_is_offered_in_japanese(fresh_target):
     app = _page(fresh_target, "ja")
-    assert "サインインし、一度更新し、古いリフレッシュトークンを再利用する" in [b.label for b in app.button]
-    assert "リフレッシュトークンのローテーション" in _texts(app) and "⟦" not in _texts(app)
+    assert "サインインし、一度更新し、古い更新トークンを再利用する" in [b.label for b in app.button]
+    assert "更新トークンのローテーション" in _texts(app) and "⟦" not in _texts(app)
 
 
 def test_get_client_token_beside_the_client_credentials_grant(fresh_target):

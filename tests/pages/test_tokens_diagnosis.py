@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flows import i18n
 from flows.jwks import JwksSource
 from flows.paste import KeySources
+from tests.pages.tables import static_tables
 from tests.pages.test_pages import _app, _button, _texts, _visit
 
 FOREIGN_POOL = "eu-west-1_Foreign9"
@@ -50,9 +51,9 @@ def test_foreign_token_offline_gets_claims_a_wrong_issuer_headline_and_what_woul
     assert "This is an access token, and here the ID token is needed." in text
     assert "Expired 12 minutes ago" in text
     assert f"paste the JWKS of user pool {FOREIGN_POOL} ({FOREIGN_ISSUER}/.well-known/jwks.json), or allow fetching it" in text
-    claims = next(d.value for d in app.dataframe if "claim" in d.value.columns)
+    claims = next(frame for frame in static_tables(app) if "claim" in frame.columns)
     assert set(claims["claim"]) >= {"iss", "client_id", "token_use", "exp"}  # decoded, always
-    checklist = next(d.value for d in app.dataframe if "check" in d.value.columns)
+    checklist = next(frame for frame in static_tables(app) if "check" in frame.columns)
     assert checklist.set_index("check").loc["signature", "result"] == "—"  # unchecked, not failed
 
 
@@ -76,6 +77,6 @@ def test_audit_with_no_reachable_jwks_still_names_the_wrong_issuer():
     app.file_uploader(key="audit_file").set_value(("tokens.log", upload, "text/plain")).run()
     assert not app.exception, app.exception
     assert any("signatures are unchecked" in w.value for w in app.warning)
-    audited = next(d.value for d in app.dataframe if "verdict" in d.value.columns)
+    audited = next(frame for frame in static_tables(app) if "verdict" in frame.columns)
     assert list(audited["reason"]) == ["wrong_issuer", "wrong_issuer"]
     assert "cannot reach http://127.0.0.1:9" in _texts(app)

@@ -16,7 +16,8 @@ from ui.widgets.step import render_failure, render_note, render_notes, render_st
 
 
 # A page lesson says what the step's own note says, with this sign-in's values: show one tip per idea.
-SUPERSEDES = {"signin_page.lesson.native_scope": "note.signin.native_scope", "signin_page.lesson.pkce": "note.oauth.pkce"}
+# (The native-scope lesson only names this token's scope; the step's note keeps the general rule.)
+SUPERSEDES = {"signin_page.lesson.pkce": "note.oauth.pkce"}
 
 
 def _ideas(note: Note) -> str:
