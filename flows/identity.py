@@ -9,7 +9,7 @@ from urllib.parse import quote
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flows.aws import client, failure_from
+from flows.aws import account_credentials, client, failure_from, sandbox_helper_headers
 from flows.capture import Recorder
 from flows.jwt_decode import TokenFormatError, decode_token
 from flows.roles import RoleExplanation, explain_role
@@ -193,7 +193,8 @@ def describe_pool_roles(target: Target) -> StepResult:
     recorder = Recorder()
     result = StepResult("pool_roles", recorder.exchanges,
                         notes=[Note("note.identity.pool_roles", "identity-pools.md#role-resolution")])
-    identity = client(target, "cognito-identity", recorder)
+    # Signed with the sandbox topology's own key when it has one (AWS too needs a signature).
+    identity = client(target, "cognito-identity", recorder, account_credentials(target))
     try:
         response = identity.get_identity_pool_roles(IdentityPoolId=target.identity_pool_id)
     except (ClientError, BotoCoreError) as error:
@@ -225,7 +226,8 @@ def role_decision_trace(target: Target, identity_id: str) -> StepResult:
     url = f"{target.endpoint_url.rstrip('/')}/_sandbox/role-decisions/{quote(identity_id, safe=':')}"
     label = "role decision (sandbox only)"
     try:
-        response = recorder.session(label).get(url, timeout=_TIMEOUT)
+        response = recorder.session(label).get(url, timeout=_TIMEOUT,
+                                               headers=sandbox_helper_headers(target, "GET", url, "cognito-identity"))
     except requests.RequestException as error:
         recorder.record_failure(label, "GET", url, error)
         result.failure = AwsFailure("EndpointUnreachable", str(error), None, "meaning.EndpointUnreachable")
