@@ -8,8 +8,9 @@ them), but no data lives there: a password field is read and cleared by its cont
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import streamlit as st
 
@@ -144,6 +145,10 @@ class ApiPageState:
     broken: Broken | None = None
 
 
+# Told of every saved step result: (attendee id, result). ui/room.py registers the trainer view's.
+RESULT_LISTENERS: list[Callable[[str, StepResult], None]] = []
+
+
 # --- the session --------------------------------------------------------------------------------------
 @dataclass
 class LabSession:
@@ -161,10 +166,13 @@ class LabSession:
     tokens_page: TokensPageState = field(default_factory=TokensPageState)
     identity: IdentityPageState = field(default_factory=IdentityPageState)
     api: ApiPageState = field(default_factory=ApiPageState)
+    attendee_id: str = field(default_factory=lambda: secrets.token_hex(8))  # the trainer view's row (ui/room.py)
 
     def save_result(self, result: StepResult) -> None:
         """Keep the result, with the sandbox's fidelity notes when the target is the sandbox."""
         self.results[result.step] = fidelity.annotate(result, self.target)
+        for listener in RESULT_LISTENERS:  # the room's progress (ui/room.py): step names and outcomes only
+            listener(self.attendee_id, result)
 
     def result(self, step: str) -> StepResult | None:
         return self.results.get(step)

@@ -1,0 +1,54 @@
+"""The trainer's view of the room: unlocked by the trainer key, shows progress and failing steps,
+and can reset the room. It shows nothing an attendee holds (ui/room.py keeps none of it)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.controllers import trainer
+from ui.i18n import t
+from ui.room import LEGS, the_room
+
+st.title(t("trainer.title"))
+if not trainer.configured_key():
+    st.info(t("trainer.not_configured"))
+    st.stop()
+
+if not trainer.is_unlocked():
+    with st.form("trainer_unlock"):
+        given = st.text_input(t("trainer.key"), type="password")
+        submitted = st.form_submit_button(t("trainer.unlock"), type="primary")
+    if submitted:
+        outcome = trainer.try_key(given)
+        if outcome.unlocked:
+            st.rerun()
+        st.error(t("trainer.wrong_key", seconds=outcome.wait_seconds) if outcome.wait_seconds
+                 else t("trainer.refused"))
+    st.stop()
+
+
+@st.fragment(run_every=trainer.REFRESH_SECONDS)
+def live_room() -> None:
+    room = the_room()
+    progress = room.progress()
+    st.subheader(t("trainer.progress", count=len(progress)))
+    labels = {leg: t(f"leg.{leg}.title") for leg in LEGS}
+    st.dataframe(progress.rename(columns={**labels, "nickname": t("trainer.col.nickname"), "steps": t("trainer.col.steps"),
+                                          "failed": t("trainer.col.failed"), "last_step": t("trainer.col.last_step"),
+                                          "seconds_ago": t("trainer.col.seconds_ago")}),
+                 hide_index=True, width="stretch")
+    st.subheader(t("trainer.failing"))
+    failures = room.failures()
+    if failures.empty:
+        st.caption(t("trainer.no_failures"))
+    else:
+        st.dataframe(failures.rename(columns={"step": t("trainer.col.step"), "failures": t("trainer.col.failures"),
+                                              "attendees": t("trainer.col.attendees"), "errors": t("trainer.col.errors")}),
+                     hide_index=True, width="stretch")
+
+
+live_room()
+st.divider()
+confirm = st.checkbox(t("trainer.reset_confirm"))
+if st.button(t("trainer.reset"), disabled=not confirm):
+    st.success(t("trainer.reset_done", count=the_room().reset()))
