@@ -33,18 +33,18 @@ def live_room() -> None:
     progress = room.progress()
     st.subheader(t("trainer.progress", count=len(progress)))
     labels = {leg: t(f"leg.{leg}.title") for leg in LEGS}
-    st.dataframe(progress.rename(columns={**labels, "nickname": t("trainer.col.nickname"), "steps": t("trainer.col.steps"),
-                                          "failed": t("trainer.col.failed"), "last_step": t("trainer.col.last_step"),
-                                          "seconds_ago": t("trainer.col.seconds_ago")}),
-                 hide_index=True, width="stretch")
+    # st.table: plain HTML, a few dozen rows at most, readable at a glance on a projector.
+    st.table(progress.rename(columns={**labels, "nickname": t("trainer.col.nickname"), "steps": t("trainer.col.steps"),
+                                      "failed": t("trainer.col.failed"), "last_step": t("trainer.col.last_step"),
+                                      "seconds_ago": t("trainer.col.seconds_ago")}), hide_index=True)
     st.subheader(t("trainer.failing"))
     failures = room.failures()
     if failures.empty:
         st.caption(t("trainer.no_failures"))
     else:
-        st.dataframe(failures.rename(columns={"step": t("trainer.col.step"), "failures": t("trainer.col.failures"),
-                                              "attendees": t("trainer.col.attendees"), "errors": t("trainer.col.errors")}),
-                     hide_index=True, width="stretch")
+        st.table(failures.rename(columns={"step": t("trainer.col.step"), "failures": t("trainer.col.failures"),
+                                          "attendees": t("trainer.col.attendees"), "errors": t("trainer.col.errors")}),
+                 hide_index=True)
 
 
 live_room()

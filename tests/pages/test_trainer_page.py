@@ -29,7 +29,7 @@ def _everything(app: AppTest) -> str:
     parts = [e.value for kind in ("title", "markdown", "caption", "info", "success", "error", "warning", "code",
                                   "subheader")
              for e in getattr(main, kind)]
-    frames = [frame.value.to_csv() for frame in main.dataframe]
+    frames = [frame.value.to_csv() for frame in main.table]
     return "\n".join(str(p) for p in parts + frames)
 
 
@@ -48,7 +48,7 @@ def test_without_a_key_the_page_says_what_is_needed_and_nothing_else(monkeypatch
     app = _app()
     app.switch_page(PAGE).run()
     assert "COGNITO_LAB_TRAINER_KEY" in app.info[0].value
-    assert not app.dataframe and not [b for b in app.button if b.label == "Reset the room"]
+    assert not app.table and not [b for b in app.button if b.label == "Reset the room"]
     assert not [i for i in app.text_input if i.label == "Trainer key"]
 
 
@@ -57,10 +57,10 @@ def test_a_wrong_key_is_refused_and_each_wrong_try_doubles_the_wait(monkeypatch)
     app = _app()
     app.switch_page(PAGE).run()
     _try(app, "guess")
-    assert "1 s" in _refusal(app) and not app.dataframe
+    assert "1 s" in _refusal(app) and not app.table
     assert [trainer.wait_after(n) for n in (1, 2, 3, 4, 20)] == [1, 2, 4, 8, trainer.MAX_WAIT_SECONDS]
     _try(app, KEY)  # the right key, but within the wait: not even compared
-    assert _refusal(app) and not app.dataframe
+    assert _refusal(app) and not app.table
 
 
 def test_unlocked_the_page_shows_progress_under_nicknames_and_no_secret(monkeypatch):
@@ -78,7 +78,7 @@ def test_unlocked_the_page_shows_progress_under_nicknames_and_no_secret(monkeypa
     _try(app, KEY)
     shown = _everything(app)
     assert "Tanaka" in shown
-    progress = app.dataframe[0].value
+    progress = app.table[0].value
     row = progress[progress["Nickname"] == "Tanaka"].iloc[0]
     assert row["Sign in"] == "✓"
     secrets = [*lab.tokens.values(), lab.target.account.access_key_id, lab.target.account.secret_access_key,
