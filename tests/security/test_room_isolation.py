@@ -9,7 +9,6 @@ Cognito's CommonErrors page
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -61,21 +60,8 @@ def _join(browser: Browser, url: str, nickname: str, username: str) -> Attendee:
     driver.sign_in(page, username)
     result = driver.authentication_result(page)
     attendee.tokens = {name: result[name] for name in ("IdToken", "AccessToken", "RefreshToken")}
-    attendee.key = _own_key(page)
+    attendee.key = driver.own_sandbox_key(page)
     return attendee
-
-
-def _own_key(page: Page) -> dict[str, str]:
-    """The attendee's own sandbox key, as they read it in their sidebar with secrets revealed."""
-    driver.set_reveal(page, True)
-    page.locator(driver.SIDEBAR).get_by_text("Your sandbox key").click()
-    block = page.locator(f"{driver.SIDEBAR} [data-testid='stCode']").filter(has_text="aws_secret_access_key")
-    expect(block).to_be_visible()
-    text = block.inner_text()
-    key = {"id": re.search(r"aws_access_key_id = (\S+)", text)[1],
-           "secret": re.search(r"aws_secret_access_key = (\S+)", text)[1]}
-    driver.set_reveal(page, False)
-    return key
 
 
 def _refused(call: Callable[[], Any]) -> str:
