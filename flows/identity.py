@@ -188,8 +188,9 @@ def get_credentials_basic(target: Target, id_token: str | None, role_arn: str | 
 
 # --- why that role ------------------------------------------------------------------------------
 def describe_pool_roles(target: Target) -> StepResult:
-    """GetIdentityPoolRoles: the default roles and role mappings that `explain_role` reads. The lab
-    sends it unsigned; on AWS it needs IAM credentials, so there it is refused."""
+    """GetIdentityPoolRoles: the default roles and role mappings that `explain_role` reads. It needs
+    a SigV4 signature: on the sandbox the topology's own key signs it; on AWS the lab holds no key,
+    sends it unsigned and is refused (`describe_pool_roles_signed` takes the learner's)."""
     recorder = Recorder()
     result = StepResult("pool_roles", recorder.exchanges,
                         notes=[Note("note.identity.pool_roles", "identity-pools.md#role-resolution")])
