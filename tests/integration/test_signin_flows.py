@@ -8,7 +8,6 @@ import json
 import time
 from typing import Any, Iterator
 
-import boto3
 import jwt
 import pytest
 

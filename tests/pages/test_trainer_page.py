@@ -4,7 +4,6 @@ progress under nicknames, with nothing an attendee holds."""
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT

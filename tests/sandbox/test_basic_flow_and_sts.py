@@ -247,8 +247,6 @@ def test_enhanced_flow_with_a_role_that_does_not_trust_the_pool(topology, alice)
 
 def test_a_pool_created_without_the_flag_allows_the_basic_flow(topology):
     # aws-facts.md §4.1: "a pool created without the flag allowed it" (aws-cli#7652).
-    import boto3
-
     identity = admin_client(topology, "cognito-identity")
     pool_id = identity.create_identity_pool(IdentityPoolName="no_flag", AllowUnauthenticatedIdentities=True)["IdentityPoolId"]
     assert identity.describe_identity_pool(IdentityPoolId=pool_id)["AllowClassicFlow"] is True

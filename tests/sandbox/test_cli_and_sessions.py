@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from cfnlint.decode import decode_str
 

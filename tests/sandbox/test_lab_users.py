@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 

@@ -14,9 +14,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-import boto3
 import pytest
-import requests
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 from botocore.credentials import Credentials
 

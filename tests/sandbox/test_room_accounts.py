@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 import boto3
 import pytest
+import requests
 from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -92,7 +93,6 @@ def test_sandbox_only_helpers_answer_only_their_own_topology(topology, other):
     outbox = f"/_sandbox/messages/{other['user_pool_id']}"
     assert signed_helper(other, "GET", outbox).status_code == 200
     assert signed_helper(topology, "GET", outbox).json()["__type"] == "AccessDeniedException"
-    import requests
     assert requests.get(f"{other['endpoint']}{outbox}", timeout=5).json()["__type"] == "MissingAuthenticationTokenException"
     token = json.dumps({"token": sign_in(other, "alice")["IdToken"]}).encode()
     expired_copy = f"/_sandbox/expired-copy/{other['user_pool_id']}"
@@ -110,7 +110,6 @@ def test_calls_aws_takes_unsigned_stay_unsigned(topology):
 
 
 def test_the_sandbox_counts_pools_without_naming_them(sandbox_server, topology):
-    import requests
     before = requests.get(f"{topology['endpoint']}/_sandbox/user-pool-count", timeout=5).json()["UserPools"]
     extra = seed(sandbox_server)
     assert requests.get(f"{topology['endpoint']}/_sandbox/user-pool-count", timeout=5).json()["UserPools"] == before + 1

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import boto3
 import pytest
 import requests
+from botocore import UNSIGNED
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.config import Config
@@ -94,7 +95,7 @@ def _cannot_touch(dashboard: Dashboard, me: Attendee, them: Attendee) -> None:
     assert requests.get(f"{dashboard.sandbox_endpoint}{outbox}", timeout=10).json()["__type"] == \
         "MissingAuthenticationTokenException"
     unsigned = boto3.client("cognito-idp", endpoint_url=dashboard.sandbox_endpoint, region_name="us-east-1",
-                            config=Config(signature_version=__import__("botocore").UNSIGNED))
+                            config=Config(signature_version=UNSIGNED))
     assert _refused(lambda: unsigned.list_user_pools(MaxResults=60)) == "MissingAuthenticationTokenException"
     # Mine still answers me: the refusals above are about ownership, not a broken key.
     assert idp.admin_get_user(UserPoolId=me.user_pool_id, Username=me.username)["Username"] == me.username
