@@ -155,9 +155,11 @@ class SandboxApp:
         # The sandbox answers the operations it corrects; moto answers the rest (None).
         body = json_body(request)
         caller = self.access.signed_caller(request, prefix, operation)
-        if caller is not None and "UserPoolId" in body:
-            user_pool_id = str(body["UserPoolId"])
-            self.access.check_user_pool(caller, operation, user_pool_id, moto_adapter.find_pool(user_pool_id) is not None)
+        if caller is not None:
+            # The pool a call names: UserPoolId, or the pool in a ResourceArn (TagResource…).
+            user_pool_id = str(body.get("UserPoolId") or str(body.get("ResourceArn", "")).partition(":userpool/")[2])
+            if user_pool_id:
+                self.access.check_user_pool(caller, operation, user_pool_id, moto_adapter.find_pool(user_pool_id) is not None)
         answer = user_pool_api.handle(operation, body)
         if answer is not None:
             return json_response(answer)

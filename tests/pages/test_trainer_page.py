@@ -83,3 +83,19 @@ def test_unlocked_the_page_shows_progress_under_nicknames_and_no_secret(monkeypa
     secrets = [*lab.tokens.values(), lab.target.account.access_key_id, lab.target.account.secret_access_key,
                *(u.password for u in lab.target.users), lab.target.user_pool_id]
     assert [s for s in secrets if s and s in shown] == []
+
+
+def test_the_page_has_every_text_in_japanese_too(monkeypatch):
+    monkeypatch.setenv(trainer.KEY_ENV, KEY)
+    app = _app()
+    app.session_state["lab"].lang = "ja"
+    app.switch_page(PAGE).run()
+    _try_in(app, "トレーナーキー", "ロック解除", KEY)
+    shown = _everything(app) + "".join(str(i.label) for i in app.text_input)
+    assert "トレーナービュー" in shown and "⟦" not in shown
+
+
+def _try_in(app: AppTest, label: str, button: str, key: str) -> None:
+    next(i for i in app.text_input if i.label == label).set_value(key)
+    next(b for b in app.button if b.label == button).click().run()
+    assert not app.exception, app.exception

@@ -81,6 +81,8 @@ def test_another_topologys_pools_can_be_neither_read_nor_changed(topology, other
     assert _error(lambda: idp.admin_set_user_password(**theirs, Username="alice", Password="Taken-0ver!!",
                                                       Permanent=True)) == ("AccessDeniedException", 403)
     assert _error(lambda: idp.delete_user_pool(**theirs)) == ("AccessDeniedException", 403)
+    their_arn = f"arn:aws:cognito-idp:{other['region']}:123456789012:userpool/{other['user_pool_id']}"
+    assert _error(lambda: idp.tag_resource(ResourceArn=their_arn, Tags={"owner": "me"})) == ("AccessDeniedException", 403)
     assert _error(lambda: identity.get_identity_pool_roles(IdentityPoolId=other["identity_pool_id"])) == (
         "AccessDeniedException", 403)
     assert _error(lambda: identity.delete_identity_pool(IdentityPoolId=other["identity_pool_id"])) == (
