@@ -18,6 +18,8 @@ from ui.state import session
 from ui.views.export_panel import render_export_panel
 from ui.views.target_panel import render_target_panel
 from ui.widgets.readable import apply_readable_style
+from ui.classroom import the_classroom
+from ui.widgets.room_sidebar import render_room_sidebar
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 apply_readable_style()
@@ -36,6 +38,7 @@ def lab_sandbox() -> SessionTopologies:
     shared, and released only when their code expires (not when a websocket closes)."""
     registry = SessionTopologies(_start_server(), dashboard_url=dashboard_url())
     registry.start_reaper(resume_registry().is_live, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
+    the_classroom().topologies = registry  # the trainer's "reset the room"
     return registry
 
 
@@ -79,6 +82,7 @@ def sidebar() -> None:
         st.code(f"{target.region}\n{target.user_pool_id}\n{target.identity_pool_id}", language="text")
         st.toggle(t("sidebar.reveal_secrets"), value=lab.reveal_secrets, key=target_controller.REVEAL_KEY,
                   on_change=target_controller.choose_reveal, help=t("sidebar.reveal_help"))
+        render_room_sidebar()
     render_target_panel()
 
 
@@ -102,6 +106,7 @@ def navigation() -> st.navigation:
         st.Page("app_pages/identity_pool.py", title=t("leg.identity_pool.title"), icon=":material/badge:", url_path="identity_pool"),
         st.Page("app_pages/api_gateway.py", title=t("leg.api_gateway.title"), icon=":material/api:", url_path="api_gateway"),
         st.Page("app_pages/reference.py", title=t("page.reference"), icon=":material/menu_book:", url_path="reference"),
+        st.Page("app_pages/trainer.py", title=t("page.trainer"), icon=":material/groups:", url_path="trainer"),
     ])
 
 

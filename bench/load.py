@@ -12,8 +12,8 @@ run, first ONE attendee alone (the baseline), then N together. Reported:
 - errors: steps that did not show their success text within `--timeout` (and steps skipped after);
 - the dashboard process's memory: VmHWM from /proc/<pid>/status, and VmRSS sampled while running;
 - release: after every context closed, seconds until the sandbox's user pools (one per session's
-  topology) are back to their count before the run (`list_user_pools` against the sandbox with
-  boto3), or a failure after `--release-timeout`.
+  topology) are back to their count before the run (the sandbox's own `/_sandbox/user-pool-count`),
+  or a failure after `--release-timeout`.
 
     .venv/bin/python bench/load.py [--users N] [--quick] [--timeout SECONDS] [--ramp SECONDS]
 """
@@ -38,10 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterator
 
-import boto3
 import requests
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from playwright.async_api import Browser, Page, async_playwright, expect
 from playwright.async_api import Error as PlaywrightError
 
@@ -218,19 +215,12 @@ class CpuMeter:
 
 
 def user_pool_count(sandbox_endpoint: str) -> int:
-    """User pools in the sandbox (one per seeded topology); -1 before it listens."""
-    idp = boto3.client("cognito-idp", endpoint_url=sandbox_endpoint, region_name="us-east-1",
-                       aws_access_key_id="bench", aws_secret_access_key="bench",
-                       config=Config(retries={"max_attempts": 1}, read_timeout=10))
-    total, token = 0, None
+    """User pools in the sandbox (one per seeded topology); -1 before it listens. Read from the
+    sandbox-only count: ListUserPools now shows a caller its own pools only (sandbox.access)."""
     try:
-        while True:
-            page = idp.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
-            total += len(page["UserPools"])
-            token = page.get("NextToken")
-            if not token:
-                return total
-    except (BotoCoreError, ClientError):  # not listening yet, or busy: the caller polls again
+        response = requests.get(f"{sandbox_endpoint}/_sandbox/user-pool-count", timeout=10)
+        return int(response.json()["UserPools"]) if response.ok else -1
+    except (requests.RequestException, ValueError, KeyError):  # not listening yet, or busy: the caller polls again
         return -1
 
 

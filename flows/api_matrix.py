@@ -10,6 +10,7 @@ Bearer prefix" break shows that API Gateway accepts the bare token too.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, get_args
@@ -17,6 +18,7 @@ from typing import Any, Callable, Literal, Mapping, get_args
 import requests
 
 from flows import api, breakit, decisions, oauth, predict
+from flows.aws import sandbox_helper_headers
 from flows.breakit import BreakName
 from flows.decisions import Decision, Difference, FactChange, Presentation
 from flows.jwks import JwksError, JwksSource, KeySet
@@ -352,7 +354,9 @@ def sandbox_expired_copy(target: Target, token: str) -> str | None:
         return None
     url = f"{target.endpoint_url}/_sandbox/expired-copy/{target.user_pool_id}"
     try:
-        response = requests.post(url, json={"token": token}, timeout=(3, 10))
+        body = json.dumps({"token": token}).encode()
+        response = requests.post(url, data=body, timeout=(3, 10),
+                                 headers=sandbox_helper_headers(target, "POST", url, "cognito-idp", body))
     except requests.RequestException:
         return None
     return response.json().get("token") if response.ok else None

@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError
@@ -40,6 +42,25 @@ def client(target: Target, service: str, recorder: Recorder, credentials: Creden
     with _SESSION_LOCK:
         created = _boto_session().client(service, region_name=target.region, endpoint_url=target.endpoint_url, **signing)
     return recorder.attach(created)
+
+
+def account_credentials(target: Target) -> Credentials | None:
+    """The sandbox topology's own key, for the calls AWS accepts only signed; None without one."""
+    if target.account is None:
+        return None
+    return Credentials(target.account.access_key_id, target.account.secret_access_key)
+
+
+def sandbox_helper_headers(target: Target, method: str, url: str, service: str, body: bytes = b"") -> dict[str, str]:
+    """SigV4 headers for a sandbox-only helper (outbox, expired copy, role decision): a shared
+    sandbox answers them only for the topology's own key. Unsigned without a key."""
+    credentials = account_credentials(target)
+    if credentials is None:
+        return {}
+    request = AWSRequest(method=method, url=url, data=body,
+                         headers={"Content-Type": "application/json"} if body else {})
+    SigV4Auth(credentials, service, target.region).add_auth(request)
+    return dict(request.headers.items())
 
 
 def failure_from(error: Exception) -> AwsFailure:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import requests
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flows.aws import client, failure_from
+from flows.aws import account_credentials, client, failure_from, sandbox_helper_headers
 from flows.capture import Recorder
 from flows.jwt_decode import TokenFormatError, decode_token
 from flows.roles import RoleExplanation, explain_role
@@ -188,12 +188,14 @@ def get_credentials_basic(target: Target, id_token: str | None, role_arn: str | 
 
 # --- why that role ------------------------------------------------------------------------------
 def describe_pool_roles(target: Target) -> StepResult:
-    """GetIdentityPoolRoles: the default roles and role mappings that `explain_role` reads. The lab
-    sends it unsigned; on AWS it needs IAM credentials, so there it is refused."""
+    """GetIdentityPoolRoles: the default roles and role mappings that `explain_role` reads. It needs
+    a SigV4 signature: on the sandbox the topology's own key signs it; on AWS the lab holds no key,
+    sends it unsigned and is refused (`describe_pool_roles_signed` takes the learner's)."""
     recorder = Recorder()
     result = StepResult("pool_roles", recorder.exchanges,
                         notes=[Note("note.identity.pool_roles", "identity-pools.md#role-resolution")])
-    identity = client(target, "cognito-identity", recorder)
+    # Signed with the sandbox topology's own key when it has one (AWS too needs a signature).
+    identity = client(target, "cognito-identity", recorder, account_credentials(target))
     try:
         response = identity.get_identity_pool_roles(IdentityPoolId=target.identity_pool_id)
     except (ClientError, BotoCoreError) as error:
@@ -225,7 +227,8 @@ def role_decision_trace(target: Target, identity_id: str) -> StepResult:
     url = f"{target.endpoint_url.rstrip('/')}/_sandbox/role-decisions/{quote(identity_id, safe=':')}"
     label = "role decision (sandbox only)"
     try:
-        response = recorder.session(label).get(url, timeout=_TIMEOUT)
+        response = recorder.session(label).get(url, timeout=_TIMEOUT,
+                                               headers=sandbox_helper_headers(target, "GET", url, "cognito-identity"))
     except requests.RequestException as error:
         recorder.record_failure(label, "GET", url, error)
         result.failure = AwsFailure("EndpointUnreachable", str(error), None, "meaning.EndpointUnreachable")

@@ -15,7 +15,7 @@ import requests
 from botocore.exceptions import BotoCoreError, ClientError
 from pycognito.aws_srp import AWSSRP
 
-from flows.aws import client, failure_from
+from flows.aws import client, failure_from, sandbox_helper_headers
 from flows.capture import Recorder
 from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
@@ -283,7 +283,8 @@ def read_sent_codes(target: Target) -> StepResult:
     result.notes.append(Note("note.signin.sandbox_outbox", fidelity=True))
     url = f"{target.endpoint_url.rstrip('/')}{MESSAGES_PATH}{target.user_pool_id}"
     try:
-        response = recorder.session("SandboxMessages").get(url, timeout=5)
+        response = recorder.session("SandboxMessages").get(
+            url, timeout=5, headers=sandbox_helper_headers(target, "GET", url, "cognito-idp"))
     except requests.RequestException as error:  # refused or timed out: a result, not a crash
         recorder.record_failure("SandboxMessages", "GET", url, error)
         result.failure = _explained(AwsFailure("EndpointUnreachable", str(error)))

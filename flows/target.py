@@ -74,6 +74,15 @@ class ApiRoute:
 
 
 @dataclass(frozen=True)
+class AccountKey:
+    """The sandbox topology's own long-term key: a shared sandbox accepts signed calls
+    (GetIdentityPoolRoles, its sandbox-only helpers…) for this topology from this key only."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Target:
     kind: TargetKind
     region: str
@@ -87,6 +96,7 @@ class Target:
     endpoint_url: str | None = None  # None means AWS's own endpoints
     jwks_url: str | None = None
     domain: str | None = None
+    account: AccountKey | None = field(default=None, repr=False)  # the sandbox topology's key; None on AWS
 
     @property
     def login_provider(self) -> str:
@@ -126,4 +136,5 @@ def target_from_topology(topology: dict[str, Any]) -> Target:
         endpoint_url=topology["endpoint"],
         jwks_url=topology.get("jwks_url"),
         domain=topology.get("domain"),
+        account=AccountKey(**topology["credentials"]) if topology.get("credentials") else None,
     )

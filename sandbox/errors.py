@@ -22,6 +22,8 @@ from werkzeug.wrappers import Response
 JSON_11 = "application/x-amz-json-1.1"
 
 AwsErrorType = Literal[
+    "AccessDeniedException", "IncompleteSignatureException", "InvalidSignatureException",
+    "MissingAuthenticationTokenException", "UnrecognizedClientException",
     "CodeMismatchException", "ExpiredCodeException", "FeatureUnavailableInTierException",
     "RefreshTokenReuseException", "InvalidIdentityPoolConfigurationException", "InvalidParameterException",
     "InvalidPasswordException", "NotAuthorizedException", "ResourceNotFoundException",
@@ -121,6 +123,31 @@ class UsernameExistsException(AwsError):
 
 class InvalidPasswordException(AwsError):
     type: ClassVar[AwsErrorType] = "InvalidPasswordException"
+
+
+# --- a signed operation's caller (sandbox.access; Cognito's CommonErrors page:
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/CommonErrors.html) --------
+
+class AccessDeniedException(AwsError):
+    type: ClassVar[AwsErrorType] = "AccessDeniedException"
+    status: ClassVar[int] = 403  # CommonErrors: AccessDeniedException, HTTP 403
+
+
+class IncompleteSignatureException(AwsError):
+    type: ClassVar[AwsErrorType] = "IncompleteSignatureException"
+
+
+class InvalidSignatureException(AwsError):
+    type: ClassVar[AwsErrorType] = "InvalidSignatureException"
+
+
+class MissingAuthenticationTokenException(AwsError):
+    type: ClassVar[AwsErrorType] = "MissingAuthenticationTokenException"
+    status: ClassVar[int] = 403  # CommonErrors: MissingAuthenticationToken, HTTP 403
+
+
+class UnrecognizedClientException(AwsError):
+    type: ClassVar[AwsErrorType] = "UnrecognizedClientException"
 
 
 class MotoError(AwsError):

@@ -96,6 +96,12 @@ class IdentityPoolService:
         self.credentials.forget_pool(body["IdentityPoolId"])
         return {}
 
+    def op_ListIdentityPools(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Every pool; `sandbox.app` keeps only the caller's own (one page: the lab has few)."""
+        with self._lock:
+            pools = list(self.pools.values())
+        return {"IdentityPools": [{"IdentityPoolId": p.identity_pool_id, "IdentityPoolName": p.name} for p in pools]}
+
     def op_SetIdentityPoolRoles(self, body: dict[str, Any]) -> dict[str, Any]:
         pool = self._pool(body["IdentityPoolId"])
         pool.roles = dict(body.get("Roles") or {})
@@ -128,6 +134,10 @@ class IdentityPoolService:
             identity_id = f"{self.region}:{uuid.uuid5(_IDENTITY_NAMESPACE, name)}"
             pool.identities[identity_id] = login.subject
         return {"IdentityId": identity_id}
+
+    def identity_pool_id_of(self, identity_id: str) -> str | None:
+        """The pool that holds this identity, or None."""
+        return next((p.identity_pool_id for p in list(self.pools.values()) if identity_id in p.identities), None)
 
     def _identity_pool_of(self, identity_id: str) -> IdentityPool:
         for pool in list(self.pools.values()):

@@ -55,6 +55,17 @@ class SessionTopologies:
             self.release(session_id)
         return len(ended)
 
+    def release_all(self) -> int:
+        """Release every topology ("reset the room"); each session seeds a new one at its next
+        run, because the generation changes. Returns how many were released."""
+        with self._lock:  # one step: no session can pick up a topology that is about to go
+            released = list(self._by_session.values())
+            self._by_session.clear()
+            self.generation = uuid.uuid4().hex
+        for seeded in released:
+            topology.release(self.server, seeded)
+        return len(released)
+
     def count(self) -> int:
         with self._lock:
             return len(self._by_session)

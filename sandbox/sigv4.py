@@ -17,14 +17,14 @@ import calendar
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from werkzeug.wrappers import Request
 
-from sandbox.credentials import CredentialStore, IssuedCredentials
+from sandbox.credentials import IssuedCredentials
 from sandbox.errors import SandboxError
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -33,6 +33,13 @@ MAX_SKEW_SECONDS = 300  # a signature is good for 5 minutes either side of the s
 _REQUIRED = ("Credential", "Signature", "SignedHeaders")
 FailureKind = Literal["missing", "incomplete", "invalid_token", "expired_token", "wrong_service",
                       "signature", "signature_expired"]
+
+
+class CredentialFinder(Protocol):
+    """Where issued keys are looked up: the identity pool's and STS's temporary credentials, or
+    the topologies' long-term account keys (`sandbox.accounts`)."""
+
+    def find(self, access_key_id: str) -> IssuedCredentials | None: ...
 
 
 @dataclass
@@ -146,14 +153,15 @@ def _check_clock(amz_date: str, now: float) -> None:
                                                 f"{_stamp(now + MAX_SKEW_SECONDS)} ({_stamp(now)} + 5 min.)")
 
 
-def verify(request: Request, store: CredentialStore, now: float, service: str) -> IssuedCredentials:
+def verify(request: Request, store: CredentialFinder, now: float, service: str) -> IssuedCredentials:
     """The credentials that signed this request, or a SigV4Failure saying what is wrong."""
     header_value = request.headers.get("Authorization", "")
     if not header_value:
         raise SigV4Failure("missing")
     signed = parse_authorization(header_value, bool(request.headers.get("X-Amz-Date")))
     credentials = store.find(signed.access_key_id)
-    if credentials is None or request.headers.get("X-Amz-Security-Token") != credentials.session_token:
+    given_token = request.headers.get("X-Amz-Security-Token") or ""  # long-term keys have none
+    if credentials is None or given_token != credentials.session_token:
         raise SigV4Failure("invalid_token")  # temporary keys are only valid with their own session token
     if now >= credentials.expiration:
         raise SigV4Failure("expired_token")

@@ -25,7 +25,6 @@ RESOURCE_SERVER = "https://api.cognito-lab.example"
 READ_SCOPE = f"{RESOURCE_SERVER}/items.read"
 _STANDARD_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
 LAB_DASHBOARD_URL = "http://localhost:8501"  # Streamlit's default address: the public client's callback
-_PLAIN_CREDENTIALS = {"aws_access_key_id": "sandbox", "aws_secret_access_key": "sandbox"}
 
 USERS: list[dict[str, Any]] = [
     {"username": "alice", "password": "Alice-passw0rd!", "groups": ["admins"], "status": "CONFIRMED",
@@ -46,9 +45,17 @@ USERS: list[dict[str, Any]] = [
 ]
 
 
-def _client(server: SandboxServer, service: str) -> Any:
+def _client(server: SandboxServer, service: str, credentials: dict[str, str]) -> Any:
+    """A client signed with the topology's own key: the pools it creates belong to it alone."""
     return boto3.client(service, endpoint_url=server.endpoint, region_name=server.app.region,
-                        config=Config(retries={"max_attempts": 1}), **_PLAIN_CREDENTIALS)
+                        config=Config(retries={"max_attempts": 1}),
+                        aws_access_key_id=credentials["access_key_id"],
+                        aws_secret_access_key=credentials["secret_access_key"])
+
+
+def _open_account(server: SandboxServer) -> dict[str, str]:
+    key = server.app.accounts.open()
+    return {"access_key_id": key.access_key_id, "secret_access_key": key.secret_key}
 
 
 def role_arn(tag: str, name: str) -> str:
@@ -217,7 +224,8 @@ def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[
     """Build a fresh topology in the sandbox and describe it. The public client's callback is the
     dashboard's `/sign_in` (and its logout URL the dashboard's root), at `dashboard_url`."""
     tag = secrets.token_hex(3)
-    idp, identity = _client(server, "cognito-idp"), _client(server, "cognito-identity")
+    credentials = _open_account(server)
+    idp, identity = _client(server, "cognito-idp", credentials), _client(server, "cognito-identity", credentials)
     region = server.app.region
     roles = {name: role_arn(tag, name.capitalize())
              for name in ("authenticated", "unauthenticated", "admins", "readers", "mistrusted")}
@@ -244,13 +252,18 @@ def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[
         "identity_pool_id": identity_pool_id, "roles": roles,
         "apis": apis,
         "routes": [route.to_json() for route in _routes()],
+        # The topology's own long-term key (an account's, on AWS): the only key the sandbox
+        # accepts for this topology's signed calls (ListUserPools, AdminGetUser…).
+        "credentials": credentials,
     }
 
 
 def release(server: SandboxServer, topology: dict[str, Any]) -> None:
     """Forget everything `seed` built for this topology."""
-    _client(server, "cognito-idp").delete_user_pool(UserPoolId=topology["user_pool_id"])
-    _client(server, "cognito-identity").delete_identity_pool(IdentityPoolId=topology["identity_pool_id"])
+    credentials = topology["credentials"]
+    _client(server, "cognito-idp", credentials).delete_user_pool(UserPoolId=topology["user_pool_id"])
+    _client(server, "cognito-identity", credentials).delete_identity_pool(IdentityPoolId=topology["identity_pool_id"])
+    server.app.accounts.close(credentials["access_key_id"])
     server.app.user_pools.forget(topology["user_pool_id"])  # DeleteUserPool forgot it too; a pool deleted outside stays gone
     for arn in topology["roles"].values():
         server.app.iam.remove(arn)

@@ -8,9 +8,10 @@ them), but no data lives there: a password field is read and cleared by its cont
 
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import streamlit as st
 
@@ -148,6 +149,10 @@ class ApiPageState:
     broken: Broken | None = None
 
 
+# Told of every saved step result: (attendee id, result). ui/classroom.py registers the trainer view's.
+RESULT_LISTENERS: list[Callable[[str, StepResult], None]] = []
+
+
 # --- the session --------------------------------------------------------------------------------------
 @dataclass
 class LabSession:
@@ -168,10 +173,13 @@ class LabSession:
     resume_code: str = field(default="", repr=False)  # ui/resume.py: finds this session again after a reload
     resume_refused: bool = False  # this fresh session was asked for with a wrong or expired code (said once)
     resume_checked_at: float = field(default=0.0, repr=False, compare=False)  # session() asks the registry at most once a second
+    attendee_id: str = field(default_factory=lambda: secrets.token_hex(8))  # the trainer view's row (ui/classroom.py)
 
     def save_result(self, result: StepResult) -> None:
         """Keep the result, with the sandbox's fidelity notes when the target is the sandbox."""
         self.results[result.step] = fidelity.annotate(result, self.target)
+        for listener in RESULT_LISTENERS:  # the room's progress (ui/classroom.py): step names and outcomes only
+            listener(self.attendee_id, result)
 
     def result(self, step: str) -> StepResult | None:
         return self.results.get(step)

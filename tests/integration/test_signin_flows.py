@@ -8,7 +8,6 @@ import json
 import time
 from typing import Any, Iterator
 
-import boto3
 import jwt
 import pytest
 
@@ -16,6 +15,7 @@ from flows import i18n, signin
 from flows.steps import StepResult
 from flows.target import AppClient, Target, target_from_topology
 from sandbox.topology import release, seed
+from tests.sandbox.helpers import admin_client
 
 
 @pytest.fixture()
@@ -68,8 +68,7 @@ def test_srp_wrong_password_is_an_explained_failure(target):
 
 
 def test_srp_with_a_client_secret_sends_secret_hash_not_the_secret(target, topology):
-    admin = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"],
-                         aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    admin = admin_client(topology, "cognito-idp")
     created = admin.create_user_pool_client(UserPoolId=topology["user_pool_id"], ClientName="srp-with-secret",
                                             GenerateSecret=True, ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])["UserPoolClient"]
     with_secret = dataclasses.replace(target, clients={**target.clients, "srp_secret": AppClient(

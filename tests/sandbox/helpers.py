@@ -43,3 +43,26 @@ def resign(topology: dict[str, Any], token: str, **changes: Any) -> str:
 def expired(topology: dict[str, Any], token: str) -> str:
     now = int(time.time())
     return resign(topology, token, iat=now - 7200, exp=now - 3600)
+
+
+def admin_client(topology: dict[str, Any], service: str) -> Any:
+    """Signed with the topology's own key: the only key the sandbox accepts for its admin calls."""
+    key = topology["credentials"]
+    return boto3.client(service, endpoint_url=topology["endpoint"], region_name=topology["region"],
+                        aws_access_key_id=key["access_key_id"], aws_secret_access_key=key["secret_access_key"],
+                        config=Config(retries={"max_attempts": 1}))
+
+
+def signed_helper(topology: dict[str, Any], method: str, path: str, service: str = "cognito-idp",
+                  body: bytes = b"") -> Any:
+    """A sandbox-only helper called with the topology's own SigV4 signature (as flows calls it)."""
+    import requests
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = f"{topology['endpoint']}{path}"
+    key = topology["credentials"]
+    request = AWSRequest(method=method, url=url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    SigV4Auth(Credentials(key["access_key_id"], key["secret_access_key"]), service, topology["region"]).add_auth(request)
+    return requests.request(method, url, data=body, headers=dict(request.headers.items()), timeout=5)

@@ -16,7 +16,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from sandbox.iam import Role, cognito_trust_policy
-from tests.sandbox.helpers import sign_in, unsigned_client
+from tests.sandbox.helpers import admin_client, sign_in, unsigned_client
 from tests.sandbox.identity_helpers import enhanced_credentials, open_id_token, provider, sts_with
 
 STS_XML = "{https://sts.amazonaws.com/doc/2011-06-15/}"
@@ -86,7 +86,7 @@ def test_open_id_token_needs_the_identitys_login(topology, alice):
 
 def test_pool_without_classic_flow_refuses_get_open_id_token(topology):
     # aws-facts.md §4.1: AllowClassicFlow false → InvalidParameterException on GetOpenIdToken.
-    identity = unsigned_client(topology, "cognito-identity")
+    identity = admin_client(topology, "cognito-identity")  # creating a pool is a signed call
     pool_id = identity.create_identity_pool(IdentityPoolName="no_classic", AllowUnauthenticatedIdentities=True,
                                             AllowClassicFlow=False)["IdentityPoolId"]
     try:
@@ -228,7 +228,7 @@ def test_get_caller_identity_checks_the_signature(sandbox_server, topology, alic
 # --- the enhanced flow meets the trust policy too -------------------------------------------------
 def test_enhanced_flow_with_a_role_that_does_not_trust_the_pool(topology, alice):
     # aws-facts.md §4.1: "Invalid identity pool configuration. Check assigned IAM roles for this pool."
-    identity = unsigned_client(topology, "cognito-identity")
+    identity = admin_client(topology, "cognito-identity")  # creating a pool is a signed call
     pool_id = identity.create_identity_pool(
         IdentityPoolName="borrowed_roles", AllowUnauthenticatedIdentities=False,
         CognitoIdentityProviders=[{"ProviderName": provider(topology), "ServerSideTokenCheck": False,
@@ -245,11 +245,9 @@ def test_enhanced_flow_with_a_role_that_does_not_trust_the_pool(topology, alice)
         identity.delete_identity_pool(IdentityPoolId=pool_id)
 
 
-def test_a_pool_created_without_the_flag_allows_the_basic_flow(sandbox_server):
+def test_a_pool_created_without_the_flag_allows_the_basic_flow(topology):
     # aws-facts.md §4.1: "a pool created without the flag allowed it" (aws-cli#7652).
-    import boto3
-
-    identity = boto3.client("cognito-identity", endpoint_url=sandbox_server.endpoint, region_name="us-east-1")
+    identity = admin_client(topology, "cognito-identity")
     pool_id = identity.create_identity_pool(IdentityPoolName="no_flag", AllowUnauthenticatedIdentities=True)["IdentityPoolId"]
     assert identity.describe_identity_pool(IdentityPoolId=pool_id)["AllowClassicFlow"] is True
     identity.delete_identity_pool(IdentityPoolId=pool_id)

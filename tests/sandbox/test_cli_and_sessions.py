@@ -7,12 +7,12 @@ import socket
 import subprocess
 import sys
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from sandbox.sessions import SessionTopologies
 from tests.conftest import ROOT
+from tests.sandbox.helpers import admin_client
 
 TOPOLOGY_KEYS = {"endpoint", "region", "user_pool_id", "issuer", "jwks_url", "domain", "clients",
                  "resource_servers", "users", "identity_pool_id", "roles", "apis", "routes"}
@@ -27,7 +27,7 @@ def test_python_m_sandbox_prints_one_json_line_and_serves():
         assert {"public", "confidential", "machine"} <= topology["clients"].keys()
         assert {"alice", "dave", "erin"} <= {user["username"] for user in topology["users"]}
         assert {route["auth"] for route in topology["routes"]} == {"NONE", "COGNITO_USER_POOLS", "AWS_IAM", "JWT"}
-        idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
+        idp = admin_client(topology, "cognito-idp")
         assert idp.describe_user_pool(UserPoolId=topology["user_pool_id"])["UserPool"]["Id"] == topology["user_pool_id"]
     finally:
         process.terminate()
@@ -53,9 +53,8 @@ def test_each_session_gets_its_own_topology_and_ended_ones_are_released(sandbox_
     assert first["identity_pool_id"] != second["identity_pool_id"]
     assert sessions.acquire("session-1") is first
     assert sessions.release_ended(lambda session_id: session_id == "session-2") == 1
-    idp = boto3.client("cognito-idp", endpoint_url=sandbox_server.endpoint, region_name="us-east-1")
-    with pytest.raises(ClientError):
-        idp.describe_user_pool(UserPoolId=first["user_pool_id"])
-    assert idp.describe_user_pool(UserPoolId=second["user_pool_id"])
+    with pytest.raises(ClientError):  # its key went with it: a released topology answers no one
+        admin_client(first, "cognito-idp").describe_user_pool(UserPoolId=first["user_pool_id"])
+    assert admin_client(second, "cognito-idp").describe_user_pool(UserPoolId=second["user_pool_id"])
     sessions.release("session-2")
     assert sessions.count() == 0

@@ -3,15 +3,17 @@ token" lesson, and answered as API Gateway answers expired tokens (aws-facts.md 
 
 from __future__ import annotations
 
+import json
+
 import jwt
 import requests
 
-from tests.sandbox.helpers import claims, sign_in
+from tests.sandbox.helpers import claims, sign_in, signed_helper
 
 
 def _expired(topology, token: str) -> requests.Response:
-    return requests.post(f"{topology['endpoint']}/_sandbox/expired-copy/{topology['user_pool_id']}",
-                         json={"token": token}, timeout=5)
+    return signed_helper(topology, "POST", f"/_sandbox/expired-copy/{topology['user_pool_id']}",
+                         body=json.dumps({"token": token}).encode())
 
 
 def test_expired_copy_is_signed_by_the_pool_and_in_the_past(topology):

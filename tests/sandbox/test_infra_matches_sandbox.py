@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from cfnlint.decode import decode_str
 
 from tests.conftest import ROOT
+from tests.sandbox.helpers import admin_client
 
 TEMPLATE = ROOT / "infra" / "cognito-lab.yaml"
 CLIENT_RESOURCES = {"public": "PublicClient", "confidential": "ConfidentialClient", "machine": "MachineClient"}
@@ -68,7 +68,7 @@ def test_same_resource_server_scopes(resources, topology):
 
 
 def test_same_groups_and_precedence(resources, topology):
-    idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    idp = admin_client(topology, "cognito-idp")
     sandbox_groups = {(g["GroupName"], g["Precedence"]) for g in idp.list_groups(UserPoolId=topology["user_pool_id"])["Groups"]}
     assert {(g["GroupName"], g["Precedence"]) for g in _of_type(resources, "AWS::Cognito::UserPoolGroup")} == sandbox_groups
 
@@ -76,7 +76,7 @@ def test_same_groups_and_precedence(resources, topology):
 @pytest.mark.parametrize("client_name", sorted(CLIENT_RESOURCES))
 def test_same_app_client_settings(resources, defaults, topology, client_name):
     # The sandbox's clients read back with DescribeUserPoolClient, as on AWS.
-    idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    idp = admin_client(topology, "cognito-idp")
     described = idp.describe_user_pool_client(UserPoolId=topology["user_pool_id"],
                                               ClientId=topology["clients"][client_name]["client_id"])["UserPoolClient"]
     template = resources[CLIENT_RESOURCES[client_name]]["Properties"]
@@ -87,7 +87,7 @@ def test_same_app_client_settings(resources, defaults, topology, client_name):
 
 
 def test_same_mfa_configuration(resources, topology):
-    idp = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    idp = admin_client(topology, "cognito-idp")
     sandbox = idp.get_user_pool_mfa_config(UserPoolId=topology["user_pool_id"])
     [pool] = _of_type(resources, "AWS::Cognito::UserPool")
     assert pool["MfaConfiguration"] == sandbox["MfaConfiguration"]
@@ -100,7 +100,7 @@ def _simplified_rules(mapping: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def test_same_role_mappings(resources, topology):
-    identity = boto3.client("cognito-identity", endpoint_url=topology["endpoint"], region_name=topology["region"])
+    identity = admin_client(topology, "cognito-identity")
     sandbox = identity.get_identity_pool_roles(IdentityPoolId=topology["identity_pool_id"])["RoleMappings"]
     by_client = {key.rsplit(":", 1)[1]: value for key, value in sandbox.items()}
     [attachment] = _of_type(resources, "AWS::Cognito::IdentityPoolRoleAttachment")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -16,13 +15,13 @@ from flows.signin import _explained
 from flows.steps import AwsFailure
 from sandbox import totp
 from sandbox.topology import USERS
+from tests.sandbox.helpers import admin_client
 
 LAB_PASSWORD = "Lab-chosen-passw0rd!"
 
 
 def _idp(topology: dict[str, Any]) -> Any:
-    return boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"],
-                        aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    return admin_client(topology, "cognito-idp")
 
 
 def test_the_users_are_the_seeds():

@@ -14,16 +14,14 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
-import boto3
 import pytest
-import requests
 from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from sandbox import srp, totp
 from sandbox.topology import release, seed
 from sandbox.user_pool_api import expected_secret_hash
-from tests.sandbox.helpers import claims, unsigned_client
+from tests.sandbox.helpers import admin_client, claims, signed_helper, unsigned_client
 
 INCORRECT = ("NotAuthorizedException", "Incorrect username or password.")
 HEX = re.compile(r"[0-9a-f]+")
@@ -74,8 +72,7 @@ def _password_sign_in(topology, username, password=None) -> dict[str, Any]:
 
 def _extra_client(topology, **settings: Any) -> dict[str, Any]:
     """An app client the seeded topology lacks, created as a team would (a signed admin call)."""
-    admin = boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"],
-                         aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    admin = admin_client(topology, "cognito-idp")
     return admin.create_user_pool_client(UserPoolId=topology["user_pool_id"], ClientName="extra", **settings)["UserPoolClient"]
 
 
@@ -298,7 +295,7 @@ def test_totp_follows_rfc_6238():
 # --- SignUp → ConfirmSignUp --------------------------------------------------------------------
 
 def _outbox(topology) -> list[dict[str, Any]]:
-    response = requests.get(f"{topology['endpoint']}/_sandbox/messages/{topology['user_pool_id']}", timeout=5)
+    response = signed_helper(topology, "GET", f"/_sandbox/messages/{topology['user_pool_id']}")
     assert response.status_code == 200
     return response.json()["Messages"]
 
@@ -336,7 +333,7 @@ def test_sign_up_of_an_existing_username(topology):
 
 
 def test_outbox_of_an_unknown_pool_is_not_found(topology):
-    assert requests.get(f"{topology['endpoint']}/_sandbox/messages/us-east-1_nope", timeout=5).status_code == 404
+    assert signed_helper(topology, "GET", "/_sandbox/messages/us-east-1_nope").status_code == 404
 
 
 # --- refresh, GlobalSignOut, RevokeToken ------------------------------------------------------

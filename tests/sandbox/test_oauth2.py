@@ -17,7 +17,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.sandbox.helpers import claims, sign_in, unsigned_client
+from tests.sandbox.helpers import admin_client, claims, sign_in, unsigned_client
 
 REDIRECT_URI = "http://localhost:8501/sign_in"
 READ_SCOPE = "https://api.cognito-lab.example/items.read"
@@ -208,7 +208,7 @@ def test_implicit_is_unauthorized_for_a_code_only_client(topology):
 
 def test_implicit_grant_puts_tokens_in_the_fragment_and_never_a_refresh_token(topology):
     # §3.1: "#access_token=…&token_type=bearer&expires_in=3600&state=…", id_token only with openid.
-    idp = unsigned_client(topology, "cognito-idp")
+    idp = admin_client(topology, "cognito-idp")  # an admin call: signed
     client_id = idp.create_user_pool_client(
         UserPoolId=topology["user_pool_id"], ClientName="implicit-test", AllowedOAuthFlows=["implicit"],
         AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthScopes=["openid", "email"],

@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 from botocore.credentials import Credentials
 
 from flows.identity import describe_pool_roles
 from flows.pool_roles import PastedRolesError, describe_pool_roles_signed, parse_pool_roles
 from flows.roles import explain_role
+from tests.sandbox.helpers import admin_client
+from flows.aws import account_credentials
 
 LEARNER = Credentials("AKIDLEARNER0000EXAMPLE", "learner-secret-key")
 
 
 def _cli_output(topology) -> str:
     """What `aws cognito-identity get-identity-pool-roles` prints: the response without its metadata."""
-    identity = boto3.client("cognito-identity", endpoint_url=topology["endpoint"], region_name=topology["region"],
-                            aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    identity = admin_client(topology, "cognito-identity")
     response = identity.get_identity_pool_roles(IdentityPoolId=topology["identity_pool_id"])
     response.pop("ResponseMetadata")
     return json.dumps(response, indent=4)
@@ -40,11 +40,18 @@ def test_the_pasted_output_explains_what_the_lookup_explains(target, topology):
 
 
 def test_the_signed_call_carries_the_learners_signature(target):
-    result = describe_pool_roles_signed(target, LEARNER)
+    result = describe_pool_roles_signed(target, account_credentials(target))
     assert result.ok and result.outputs["pool_roles"]["Roles"]["authenticated"] == target.roles["authenticated"]
     [call] = result.exchanges
     authorization = dict(call.request.headers)["Authorization"]
-    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDLEARNER0000EXAMPLE/")
+    assert authorization.startswith(f"AWS4-HMAC-SHA256 Credential={target.account.access_key_id}/")
+
+
+def test_a_key_the_sandbox_never_issued_is_refused(target):
+    # Cognito's CommonErrors page; the text is the one aws-facts.md §5.3 quotes for an unknown key.
+    result = describe_pool_roles_signed(target, LEARNER)
+    assert result.failure.code == "UnrecognizedClientException"
+    assert result.failure.message == "The security token included in the request is invalid."
 
 
 @pytest.mark.parametrize("text, complaint", [

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from sandbox.errors import AwsError, RoleMappingDenied
 from sandbox.role_resolution import resolve_authenticated_role
-from tests.sandbox.helpers import unsigned_client
+from tests.sandbox.helpers import signed_helper, unsigned_client
 from tests.sandbox.identity_helpers import enhanced_credentials, provider, sign_in_with, sts_with
 
 ROLES = {"authenticated": "arn:aws:iam::123456789012:role/Default"}
@@ -146,7 +146,7 @@ def test_custom_role_arn_through_the_token_mapping(topology):
 
 # --- the sandbox-only trace ---------------------------------------------------------------------------
 def _trace(topology, identity_id: str) -> requests.Response:
-    return requests.get(f"{topology['endpoint']}/_sandbox/role-decisions/{identity_id}", timeout=5)
+    return signed_helper(topology, "GET", f"/_sandbox/role-decisions/{identity_id}", "cognito-identity")
 
 
 def test_trace_explains_a_rules_decision(topology):

@@ -17,6 +17,9 @@ from tests.browser.conftest import _free_port, _wait_healthy
 from tests.conftest import ROOT
 
 
+TRAINER_KEY = "room-test-trainer-key"  # unlocks app_pages/trainer.py (tests/security/test_room_isolation.py)
+
+
 @dataclass(frozen=True)
 class Dashboard:
     url: str
@@ -31,7 +34,8 @@ class Dashboard:
 def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     port, sandbox_port = _free_port(), _free_port()
     log_path = tmp_path_factory.mktemp("dashboard") / "streamlit.log"
-    env = {**os.environ, "COGNITO_LAB_SANDBOX_PORT": str(sandbox_port), "COGNITO_LAB_REAPER_SECONDS": "2"}
+    env = {**os.environ, "COGNITO_LAB_SANDBOX_PORT": str(sandbox_port), "COGNITO_LAB_REAPER_SECONDS": "2",
+           "COGNITO_LAB_TRAINER_KEY": TRAINER_KEY}
     with open(log_path, "wb") as log:
         # No file watcher: the checkout is edited while the tests run, and a rerun on save would
         # restart sessions under the tests' feet.

@@ -173,3 +173,21 @@ def download_export(page: Page, kind: str) -> str:
     idle(page)  # the click reruns the script
     with open(path, encoding="utf-8") as file:
         return file.read()
+
+
+def own_sandbox_key(page: Page) -> dict[str, str]:
+    """The session's own sandbox key ({"id", "secret"}), read in the sidebar with secrets revealed
+    (the reveal switch is put back as it was)."""
+    was_revealed = page.get_by_role("switch", name="Reveal secrets").is_checked()
+    set_reveal(page, True)
+    block = page.locator(f"{SIDEBAR} [data-testid='stCode']").filter(has_text="aws_secret_access_key")
+    header = page.locator(SIDEBAR).get_by_text("Your sandbox key")
+    header.click()
+    expect(block).to_be_visible()
+    text = block.inner_text()
+    header.click()  # closed again: the page is left as it was found
+    expect(block).to_be_hidden()
+    key = {"id": re.search(r"aws_access_key_id = (\S+)", text)[1],
+           "secret": re.search(r"aws_secret_access_key = (\S+)", text)[1]}
+    set_reveal(page, was_revealed)
+    return key

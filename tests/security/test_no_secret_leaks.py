@@ -19,9 +19,10 @@ ANY_SIGNED_JWT = re.compile(r"eyJ[\w-]*\.eyJ[\w-]*\.[\w-]{16,}")
 PASSWORDS = {user["username"]: user["password"] for user in USERS}
 
 
-def _client_secrets(dashboard: Dashboard, user_pool_id: str) -> list[str]:
-    """Read from the sandbox itself: the dashboard never shows them."""
-    idp = boto3.client("cognito-idp", endpoint_url=dashboard.sandbox_endpoint, region_name="us-east-1")
+def _client_secrets(dashboard: Dashboard, user_pool_id: str, key: dict[str, str]) -> list[str]:
+    """Read from the sandbox itself (signed with the session's own key): the dashboard never shows them."""
+    idp = boto3.client("cognito-idp", endpoint_url=dashboard.sandbox_endpoint, region_name="us-east-1",
+                       aws_access_key_id=key["id"], aws_secret_access_key=key["secret"])
     clients = idp.list_user_pool_clients(UserPoolId=user_pool_id, MaxResults=60)["UserPoolClients"]
     described = [idp.describe_user_pool_client(UserPoolId=user_pool_id, ClientId=c["ClientId"])["UserPoolClient"]
                  for c in clients]
@@ -65,7 +66,9 @@ def _assert_absent(text: str, secrets: dict[str, str], where: str) -> None:
 def test_secrets_are_masked_unless_revealed_and_never_exported_or_logged(page: Page, dashboard: Dashboard):
     revealed = _walk_through(page, dashboard.url)
     _, user_pool_id, _ = driver.target_ids(page)
-    secrets = {**revealed, **{f"client secret {i}": s for i, s in enumerate(_client_secrets(dashboard, user_pool_id))},
+    key = driver.own_sandbox_key(page)
+    secrets = {**revealed, "sandbox secret access key": key["secret"],
+               **{f"client secret {i}": s for i, s in enumerate(_client_secrets(dashboard, user_pool_id, key))},
                **{f"{user}'s password": password for user, password in PASSWORDS.items()}}
     assert any(name.startswith("client secret") for name in secrets)
 
