@@ -12,8 +12,8 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
   (`.endpoint`, `.stop()`, `.app`); raises `SandboxStartError` when it cannot listen.
   `start_public_sandbox(public_host, port)`: the same for a room, every URL on the public host.
 - `seed(server, dashboard_url)` → a topology (JSON-ready dict: pool, clients, users, identity pool, APIs);
-  `release(server, topology)` forgets it. `USERS`, `RESOURCE_SERVER` and `READ_SCOPE` describe
-  what every seeded topology holds.
+  `release(server, topology)` forgets it. `USERS`, `seeded_routes()`, `RESOURCE_SERVER` and `READ_SCOPE`
+  describe what every seeded topology holds.
 - `SessionTopologies`: one topology per dashboard session, released when the session ends.
 - `SandboxError`: the base of every error the sandbox raises on purpose; `AwsError` those it
   answers on the wire as AWS would.
@@ -23,7 +23,7 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
 from sandbox.errors import AwsError, SandboxError
 from sandbox.server import SandboxServer, SandboxStartError, start_public_sandbox, start_sandbox
 from sandbox.sessions import SessionTopologies
-from sandbox.topology import READ_SCOPE, RESOURCE_SERVER, USERS, release, seed
+from sandbox.topology import READ_SCOPE, RESOURCE_SERVER, USERS, release, seed, seeded_routes
 
 __all__ = [
     "READ_SCOPE",
@@ -36,6 +36,7 @@ __all__ = [
     "SessionTopologies",
     "release",
     "seed",
+    "seeded_routes",
     "start_public_sandbox",
     "start_sandbox",
 ]

@@ -28,12 +28,20 @@ _KEY_ALPHABET = string.ascii_uppercase + string.digits
 ACCOUNT_SESSION = "sandbox-account"  # the IssuedCredentials' role_arn slot: these are no role's
 
 
+# Operations AWS documents as public whose noAuth marker the pinned botocore's model lacks.
+# GetClientToken's API reference: "you can't use IAM credentials to authorize requests" (the client
+# id and secret authorize it, as InitiateAuth's password does).
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetClientToken.html
+_DOCUMENTED_PUBLIC = {"cognito-idp": frozenset({"GetClientToken"})}
+
+
 @functools.lru_cache(maxsize=4)
 def _unsigned_operations(service: str) -> frozenset[str]:
     model = botocore.session.get_session().get_service_model(service)
-    return frozenset(name for name in model.operation_names
-                     if model.operation_model(name).auth_type == "none"
-                     or "smithy.api#noAuth" in (model.operation_model(name).auth or []))
+    marked = frozenset(name for name in model.operation_names
+                       if model.operation_model(name).auth_type == "none"
+                       or "smithy.api#noAuth" in (model.operation_model(name).auth or []))
+    return marked | _DOCUMENTED_PUBLIC.get(service, frozenset())
 
 
 def needs_signature(service: str, operation: str) -> bool:

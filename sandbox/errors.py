@@ -55,7 +55,9 @@ class AwsError(SandboxError):
 
     def to_response(self) -> Response:
         body = json.dumps({"__type": self.type, "message": self.message})
-        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": self.message, **request_id_header()}
+        # A header holds one line: a signature mismatch quotes the canonical request in the body only.
+        first_line = self.message.split("\n", 1)[0]
+        headers = {"x-amzn-ErrorType": f"{self.type}:", "x-amzn-ErrorMessage": first_line, **request_id_header()}
         return Response(body, status=self.status, headers=headers, content_type=JSON_11)
 
 

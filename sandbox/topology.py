@@ -199,7 +199,8 @@ def _put_roles(server: SandboxServer, roles: dict[str, str], identity_pool_id: s
         server.app.iam.put(Role(arn, trust, policies))
 
 
-def _routes() -> list[Route]:
+def seeded_routes() -> list[Route]:
+    """The API routes every seeded topology has, with what guards each."""
     return [
         Route("rest", "GET", "/public", "NONE", note="No authorizer: anyone may call."),
         Route("rest", "GET", "/profile", "COGNITO_USER_POOLS", note="Cognito authorizer, no scopes: ID token only."),
@@ -211,7 +212,7 @@ def _routes() -> list[Route]:
 
 
 def _add_apis(server: SandboxServer, user_pool_id: str, issuer: str, audience: list[str]) -> dict[str, str]:
-    routes, urls = _routes(), {}
+    routes, urls = seeded_routes(), {}
     for kind, stage in (("rest", "prod"), ("http", "$default")):
         api_id = secrets.token_hex(5)
         server.app.apis.add(Api(api_id, kind, stage, user_pool_id, issuer, audience,
@@ -251,7 +252,7 @@ def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[
                   for u in USERS],
         "identity_pool_id": identity_pool_id, "roles": roles,
         "apis": apis,
-        "routes": [route.to_json() for route in _routes()],
+        "routes": [route.to_json() for route in seeded_routes()],
         # The topology's own long-term key (an account's, on AWS): the only key the sandbox
         # accepts for this topology's signed calls (ListUserPools, AdminGetUser…).
         "credentials": credentials,

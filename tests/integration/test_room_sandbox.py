@@ -6,13 +6,13 @@ from __future__ import annotations
 import socket
 from typing import Iterator
 
-import boto3
 import pytest
 import requests
 
 from sandbox import SessionTopologies, start_public_sandbox
 from sandbox.server import SandboxServer
 from ui.resume import ResumeRegistry
+from tests.sandbox.helpers import admin_client
 from ui.state import LabSession
 
 ROOM_HOST = "127.0.0.2"  # a loopback address that is not the default
@@ -58,8 +58,7 @@ def test_every_url_of_a_topology_uses_the_public_host(room_sandbox: SandboxServe
     # The issuer stays on the AWS host (aws-facts.md §1.1); its keys are at the public JWKS URL.
     assert topology["issuer"].startswith("https://cognito-idp.us-east-1.amazonaws.com/")
     assert requests.get(topology["jwks_url"], timeout=5).json()["keys"]
-    idp = boto3.client("cognito-idp", endpoint_url=room_sandbox.endpoint, region_name="us-east-1",
-                       aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    idp = admin_client(topology, "cognito-idp")  # an admin call: signed with the topology's own key
     client = idp.describe_user_pool_client(UserPoolId=topology["user_pool_id"],
                                            ClientId=topology["clients"]["public"]["client_id"])["UserPoolClient"]
     assert client["CallbackURLs"] == [f"{dashboard}/sign_in"] and client["LogoutURLs"] == [f"{dashboard}/"]

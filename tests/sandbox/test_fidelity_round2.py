@@ -14,7 +14,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from sandbox import totp
-from tests.sandbox.helpers import claims, sign_in, unsigned_client
+from tests.sandbox.helpers import admin_client, claims, sign_in, signed_helper, unsigned_client
 from tests.sandbox.identity_helpers import enhanced_credentials, signed_get
 
 PASSWORD = "Round2-passw0rd!"
@@ -22,8 +22,8 @@ SCOPE = "https://round2.example/items.read"
 
 
 def _idp(topology: dict[str, Any]) -> Any:
-    return boto3.client("cognito-idp", endpoint_url=topology["endpoint"], region_name=topology["region"],
-                        aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+    """Signed with the topology's own key: admin calls need it, public ones ignore it."""
+    return admin_client(topology, "cognito-idp")
 
 
 def _error(call: Callable[[], Any]) -> tuple[str, str]:
@@ -173,7 +173,7 @@ def test_a_sign_up_code_expires_after_24_hours(topology, sandbox_server, monkeyp
     for name in ("ivy", "jon"):
         idp.sign_up(ClientId=client_id, Username=name, Password=PASSWORD,
                     UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
-    outbox = requests.get(f"{topology['endpoint']}/_sandbox/messages/{topology['user_pool_id']}", timeout=5).json()
+    outbox = signed_helper(topology, "GET", f"/_sandbox/messages/{topology['user_pool_id']}").json()
     code = {m["username"]: m["code"] for m in outbox["Messages"]}
     monkeypatch.setattr(sandbox_server.app.user_pools, "clock", lambda: started + 24 * 3600 - 1)
     idp.confirm_sign_up(ClientId=client_id, Username="ivy", ConfirmationCode=code["ivy"])  # still in time

@@ -65,11 +65,11 @@ def test_every_description_of_the_seeded_topology_exists():
     (flows/target.py), the same for the sandbox and the CloudFormation stack."""
     from flows.target import ApiRoute, AppClient, DemoUser
     from flows.target_sources import TEMPLATE_ROUTES
-    from sandbox import topology
+    from sandbox import USERS, seeded_routes
 
-    described = ([DemoUser(user["username"], "") for user in topology.USERS]
+    described = ([DemoUser(user["username"], "") for user in USERS]
                  + [AppClient(name, "") for name in ("public", "confidential", "machine")]
-                 + [ApiRoute(r.api, r.method, r.path, r.auth) for r in topology._routes()] + list(TEMPLATE_ROUTES))
+                 + [ApiRoute(r.api, r.method, r.path, r.auth) for r in seeded_routes()] + list(TEMPLATE_ROUTES))
     assert sorted(item.note_key for item in described if not i18n.has(item.note_key)) == []
     for lang in ("en", "ja"):
         assert all(item.description(lang) for item in described)
