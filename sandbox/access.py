@@ -74,8 +74,5 @@ class AccessGate:
             f"User: arn:aws:iam::{ACCOUNT_ID}:user/{caller} is not authorized to perform: {action} "
             f"on resource: arn:aws:{service}:{self.region}:{ACCOUNT_ID}:{resource}")
 
-    def own_user_pools(self, caller: str, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [pool for pool in listed if self.accounts.owns_user_pool(caller, str(pool.get("Id", "")))]
-
     def own_identity_pools(self, caller: str, listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [pool for pool in listed if self.accounts.owns_identity_pool(caller, str(pool.get("IdentityPoolId", "")))]

@@ -88,6 +88,11 @@ class Accounts:
         with self._lock:
             self._identity_pools[identity_pool_id] = access_key_id
 
+    def user_pools_of(self, access_key_id: str) -> list[str]:
+        """The caller's own user pool ids, oldest first."""
+        with self._lock:
+            return [pool_id for pool_id, owner in self._user_pools.items() if owner == access_key_id]
+
     def owns_user_pool(self, access_key_id: str, user_pool_id: str) -> bool:
         with self._lock:
             return self._user_pools.get(user_pool_id) == access_key_id

@@ -167,23 +167,33 @@ class SandboxApp:
             return json_response(answer)
         if operation == "DeleteUserPool":
             self.accounts.forget_user_pool(str(body.get("UserPoolId", "")))
-        if caller is not None and operation in ("CreateUserPool", "ListUserPools"):
-            return self._owned_by(caller, operation, self._moto_answer(request))
+        if caller is not None and operation == "ListUserPools":
+            return json_response(self._own_user_pools(caller, body))
+        if caller is not None and operation == "CreateUserPool":
+            return self._claimed_by(caller, self._moto_answer(request))
         return None
+
+    def _own_user_pools(self, caller: str, body: dict[str, Any]) -> dict[str, Any]:
+        """ListUserPools of the caller's own pools, paged after filtering (as an account sees them:
+        paging moto's list of every pool first would hide one's own pools behind others')."""
+        pools = [pool for pool in map(moto_adapter.find_pool, self.accounts.user_pools_of(caller)) if pool]
+        start = int(body["NextToken"]) if str(body.get("NextToken", "")).isdigit() else 0
+        end = start + int(body.get("MaxResults") or 60)
+        answer: dict[str, Any] = {"UserPools": [moto_adapter.pool_summary(pool) for pool in pools[start:end]]}
+        if end < len(pools):
+            answer["NextToken"] = str(end)
+        return answer
 
     def _moto_answer(self, request: Request) -> Response:
         environ = {**request.environ, "wsgi.input": io.BytesIO(request.get_data(cache=True))}
         return Response.from_app(self._moto_user_pools, environ)
 
-    def _owned_by(self, caller: str, operation: str, answer: Response) -> Response:
-        """A new pool belongs to its creator; a list shows only the caller's own pools."""
+    def _claimed_by(self, caller: str, answer: Response) -> Response:
+        """A new pool belongs to its creator."""
         if answer.status_code != 200:
             return answer
         body = json.loads(answer.get_data(as_text=True))
-        if operation == "CreateUserPool":
-            self.accounts.claim_user_pool(caller, body["UserPool"]["Id"])
-        else:
-            body["UserPools"] = self.access.own_user_pools(caller, body.get("UserPools", []))
+        self.accounts.claim_user_pool(caller, body["UserPool"]["Id"])
         return json_response(body)
 
     def _identity_pool_api(self, request: Request, prefix: str, operation: str) -> dict[str, Any]:

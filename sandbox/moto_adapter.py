@@ -10,6 +10,8 @@ Nothing the sandbox adds is stored on moto's objects: that lives in `sandbox.use
 
 from __future__ import annotations
 
+import datetime
+
 from typing import Any, Callable, Iterable, Protocol
 
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
@@ -48,6 +50,13 @@ def find_pool(user_pool_id: str) -> MotoUserPool | None:
         if user_pool_id in backend.user_pools:
             return backend.user_pools[user_pool_id]
     return None
+
+
+def pool_summary(pool: MotoUserPool) -> dict[str, Any]:
+    """A pool as ListUserPools describes it (moto's own summary), dates as the JSON protocol's
+    epoch seconds."""
+    return {name: value.timestamp() if isinstance(value, datetime.datetime) else value
+            for name, value in pool.to_json().items()}
 
 
 def find_client(client_id: str) -> tuple[MotoUserPool, MotoClient] | None:

@@ -76,6 +76,24 @@ def test_lists_show_only_the_callers_own_pools(topology, other):
     assert topology["identity_pool_id"] in identity_pools and other["identity_pool_id"] not in identity_pools
 
 
+def test_list_pages_hold_only_the_callers_pools_however_many_others_exist(topology, other):
+    """Paged after filtering, as one AWS account sees its own pools: a page of another
+    topology's pools filtered away would come back empty (and hide one's own behind it)."""
+    admin_client(other, "cognito-idp").create_user_pool(PoolName="theirs-created-first")
+    idp = admin_client(topology, "cognito-idp")
+    mine = idp.create_user_pool(PoolName="mine-created-last")["UserPool"]["Id"]
+    pages, token = [], None
+    while True:
+        answer = idp.list_user_pools(MaxResults=1, **({"NextToken": token} if token else {}))
+        pages.append([pool["Id"] for pool in answer["UserPools"]])
+        token = answer.get("NextToken")
+        if not token:
+            break
+    assert all(len(page) == 1 for page in pages) and topology["user_pool_id"] in sum(pages, []) and mine in sum(pages, [])
+    assert other["user_pool_id"] not in sum(pages, [])
+    idp.delete_user_pool(UserPoolId=mine)
+
+
 def test_another_topologys_pools_can_be_neither_read_nor_changed(topology, other):
     idp, identity = admin_client(topology, "cognito-idp"), admin_client(topology, "cognito-identity")
     theirs = {"UserPoolId": other["user_pool_id"]}
