@@ -90,6 +90,14 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
     ],
 }
 
+# Choice-based sign-in and passkeys (issue 22): where the sandbox guesses.
+_FIDELITY.update({
+    "choice_start": [(_always, "fidelity.choice.codes")],
+    "choice_respond": [(_always, "fidelity.choice.amr")],
+    "passkey_start": [(_always, "fidelity.choice.passkeys")],
+    "passkey_complete": [(lambda result: result.failure is not None, "fidelity.choice.passkeys")],
+})
+
 
 def notes_for(result: StepResult) -> list[Note]:
     """Fidelity notes that apply to this result when it came from the sandbox."""
