@@ -47,7 +47,14 @@ def render_choice_flow() -> None:
     for stage in sorted({hop.stage for hop in controller.run(controller.CHOICE_FLOW).hops}):
         render_hops(controller.CHOICE_FLOW, stage)
     _render_explained(walk)
+    _render_registered(walk)
     _render_tokens()
+
+
+def _render_registered(walk: ChoiceWalk) -> None:
+    hops = controller.run(controller.CHOICE_FLOW).hops
+    if hops and hops[-1].title_key == "choice.hop.register_complete" and hops[-1].result.ok:
+        st.success(t("choice.passkey_registered", username=walk.username))
 
 
 def _render_registration(walk: ChoiceWalk) -> None:
