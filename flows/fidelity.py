@@ -92,7 +92,8 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
 
 # Choice-based sign-in and passkeys (issue 22): where the sandbox guesses.
 _FIDELITY.update({
-    "choice_start": [(_always, "fidelity.choice.codes")],
+    "choice_start": [(_always, "fidelity.choice.codes"),
+                     (_failed_with("NotAuthorizedException"), "fidelity.choice.unknown_user")],
     "choice_respond": [(_always, "fidelity.choice.amr")],
     "passkey_start": [(_always, "fidelity.choice.passkeys")],
     "passkey_complete": [(lambda result: result.failure is not None, "fidelity.choice.passkeys")],
