@@ -92,7 +92,8 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
 
 # Choice-based sign-in and passkeys (issue 22): where the sandbox guesses.
 _FIDELITY.update({
-    "choice_start": [(_always, "fidelity.choice.codes"),
+    # Shown at the flow's first hop: the hop that brings tokens is shown as "sign_in" (ui).
+    "choice_start": [(_always, "fidelity.choice.codes"), (_always, "fidelity.choice.amr"),
                      (_failed_with("NotAuthorizedException"), "fidelity.choice.unknown_user")],
     "choice_respond": [(_always, "fidelity.choice.amr")],
     "passkey_start": [(_always, "fidelity.choice.passkeys")],

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import jwt
 import pytest
 
-from flows import choice_sign_in, signin
+from flows import choice_sign_in, fidelity, signin
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
 from flows.target import Target, target_from_topology
 from sandbox.topology import release, seed
@@ -78,3 +78,8 @@ def test_the_cli_walkthrough_signs_in_with_an_email_code(capsys) -> None:
     labels = [e["label"] for e in report["legs"][0]["step"]["exchanges"]]
     assert labels == ["InitiateAuth", "SandboxMessages", "RespondToAuthChallenge"]
     assert report["ok"]
+
+
+def test_the_sandbox_says_where_it_guesses(fresh_target: Target) -> None:
+    keys = {note.key for note in fidelity.notes_for(choice_sign_in.start(fresh_target, "carol"))}
+    assert {"fidelity.choice.codes", "fidelity.choice.amr"} <= keys
