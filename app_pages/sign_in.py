@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.controllers import sign_in as controller
 from ui.i18n import t
+from ui.views.sign_in_choice import render_choice_flow
 from ui.views.sign_in_hops import render_next_page_link
 from ui.views.sign_in_native import render_password_flow, render_refresh, render_revocation, render_sign_up
 from ui.views.sign_in_oauth import render_client_credentials, render_oauth_code
@@ -17,6 +18,7 @@ FORMS: dict[str, Callable[[], None]] = {
     **{flow: partial(render_password_flow, flow) for flow in controller.PASSWORD_FLOWS},
     "refresh": render_refresh, "sign_up": render_sign_up, "revocation": render_revocation,
     "oauth_code": render_oauth_code, "client_credentials": render_client_credentials,
+    "choice": render_choice_flow,  # USER_AUTH: passkeys and one-time codes
 }
 
 # A browser back from the hosted sign-in page with ?code=…&state=…

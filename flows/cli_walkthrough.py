@@ -24,6 +24,8 @@ def add_walkthrough_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", help="with --target aws: read the target from this CloudFormation stack's outputs")
     parser.add_argument("--region", help="region of --stack (default: boto3's, from AWS_DEFAULT_REGION or the profile)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+    parser.add_argument("--sign-in", dest="sign_in", choices=("password", "email-otp"), default="password",
+                        help=i18n.text("cli.walkthrough.sign_in_help", "en"))
     add_lang_argument(parser)
 
 
@@ -48,12 +50,15 @@ def _report(outcomes: list[LegOutcome], as_json: bool, lang: str) -> None:
 
 
 def _run_on(target: Target, username: str, password: str, args: argparse.Namespace) -> int:
-    outcomes = run_walkthrough(target, username, password)
+    outcomes = run_walkthrough(target, username, password, getattr(args, "sign_in", "password"))
     _report(outcomes, args.json, args.lang)
     return EXIT_OK if len(outcomes) == 4 and all(o.ok for o in outcomes) else EXIT_FAILED
 
 
 def run_walkthrough_command(args: argparse.Namespace) -> int:
+    if args.target == "aws" and getattr(args, "sign_in", "password") == "email-otp":
+        print(i18n.text("cli.walkthrough.email_otp_aws", args.lang), file=sys.stderr)
+        return EXIT_USAGE
     if args.target == "aws":
         username, password = user_from_env()
         if not username or not password:

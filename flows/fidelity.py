@@ -90,6 +90,16 @@ _FIDELITY: dict[str, list[tuple[Condition, str]]] = {
     ],
 }
 
+# Choice-based sign-in and passkeys (issue 22): where the sandbox guesses.
+_FIDELITY.update({
+    # Shown at the flow's first hop: the hop that brings tokens is shown as "sign_in" (ui).
+    "choice_start": [(_always, "fidelity.choice.codes"), (_always, "fidelity.choice.amr"),
+                     (_failed_with("NotAuthorizedException"), "fidelity.choice.unknown_user")],
+    "choice_respond": [(_always, "fidelity.choice.amr")],
+    "passkey_start": [(_always, "fidelity.choice.passkeys")],
+    "passkey_complete": [(lambda result: result.failure is not None, "fidelity.choice.passkeys")],
+})
+
 
 def notes_for(result: StepResult) -> list[Note]:
     """Fidelity notes that apply to this result when it came from the sandbox."""

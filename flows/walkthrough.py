@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flows import api, i18n, identity, signin
+from flows import api, choice_sign_in, i18n, identity, signin
 from flows.steps import StepResult
 from flows.target import ApiRoute, Target
 from flows.tokens import inspect_tokens
@@ -42,8 +42,13 @@ class LegOutcome:
         return f"{self.summary.text(lang)} — {meaning}" if meaning else self.summary.text(lang)
 
 
-def _sign_in(target: Target, username: str, password: str) -> LegOutcome:
-    result = signin.sign_in_with_password(target, username, password)
+def _sign_in(target: Target, username: str, password: str, method: str = "password") -> LegOutcome:
+    if method == "email-otp":  # USER_AUTH with EMAIL_OTP: the code comes from the sandbox's outbox
+        steps = choice_sign_in.sign_in_with_email_otp(target, username)
+        result = StepResult("sign_in", [e for step in steps for e in step.exchanges], steps[-1].outputs,
+                            [n for step in steps for n in step.notes], steps[-1].failure)
+    else:
+        result = signin.sign_in_with_password(target, username, password)
     ok = result.ok and bool(result.outputs.get("id_token"))
     summary = Summary("cli.walkthrough.tokens_issued") if ok else _why(result, "cli.walkthrough.no_tokens")
     return LegOutcome("sign_in", ok, summary, result)
@@ -90,9 +95,10 @@ def _why(result: StepResult, fallback: str) -> Summary:
     return Summary("cli.walkthrough.aws_failure", {"code": result.failure.code, "message": result.failure.message})
 
 
-def run_walkthrough(target: Target, username: str, password: str) -> list[LegOutcome]:
-    """Run the legs in order; stop at the first leg that fails (the next ones need its output)."""
-    outcomes = [_sign_in(target, username, password)]
+def run_walkthrough(target: Target, username: str, password: str, method: str = "password") -> list[LegOutcome]:
+    """Run the legs in order; stop at the first leg that fails (the next ones need its output).
+    `method`: "password" (USER_PASSWORD_AUTH) or "email-otp" (USER_AUTH with EMAIL_OTP)."""
+    outcomes = [_sign_in(target, username, password, method)]
     if not outcomes[0].ok:
         return outcomes
     tokens = outcomes[0].result.outputs

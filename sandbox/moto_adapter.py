@@ -24,7 +24,7 @@ from sandbox.errors import from_moto
 __all__ = ["ACCOUNT_ID", "MotoClient", "MotoUser", "MotoUserPool", "TokenFactory", "UserStatus", "WsgiApp",
            "access_token_owner", "access_tokens_of", "call", "confirm", "find_client", "find_pool", "find_user",
            "forget_access_token", "install_token_factory", "install_user_pool_defaults", "is_known_refresh_token",
-           "is_registered_access_token", "mark_software_token_verified",
+           "is_registered_access_token", "mark_software_token_verified", "mfa_config",
            "readable_attributes",
            "refresh_token_entry", "register_access_token", "register_id_token", "register_refresh_token",
            "revoke_refresh_token", "set_password", "sign_out", "sign_up", "update_attributes", "user_pool_api_app",
@@ -221,3 +221,9 @@ def install_user_pool_defaults(defaults: dict[str, Any]) -> None:
 
 
 _POOL_DEFAULTS: dict[str, Any] = {}
+
+
+def mfa_config(pool: MotoUserPool) -> dict[str, Any]:
+    """moto's GetUserPoolMfaConfig answer (MfaConfiguration and the SMS / TOTP settings)."""
+    config: dict[str, Any] = pool.backend.get_user_pool_mfa_config(pool.id)
+    return config

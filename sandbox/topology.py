@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 from typing import Any
+from urllib.parse import urlparse
 
 import boto3
 from botocore.config import Config
@@ -25,6 +26,7 @@ RESOURCE_SERVER = "https://api.cognito-lab.example"
 READ_SCOPE = f"{RESOURCE_SERVER}/items.read"
 _STANDARD_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
 LAB_DASHBOARD_URL = "http://localhost:8501"  # Streamlit's default address: the public client's callback
+FIRST_AUTH_FACTORS = ("PASSWORD", "EMAIL_OTP", "WEB_AUTHN")
 
 USERS: list[dict[str, Any]] = [
     {"username": "alice", "password": "Alice-passw0rd!", "groups": ["admins"], "status": "CONFIRMED",
@@ -66,6 +68,8 @@ def _create_pool(idp: Any, tag: str) -> str:
     pool = idp.create_user_pool(
         PoolName=f"cognito-lab-{tag}", AutoVerifiedAttributes=["email"],
         Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True}],
+        # Choice-based sign-in (USER_AUTH): the first factors a user may pick (sandbox.user_auth).
+        Policies={"SignInPolicy": {"AllowedFirstAuthFactors": list(FIRST_AUTH_FACTORS)}},
     )["UserPool"]
     idp.create_resource_server(UserPoolId=pool["Id"], Identifier=RESOURCE_SERVER, Name="Lab items API",
                                Scopes=[{"ScopeName": "items.read", "ScopeDescription": "Read items"},
@@ -79,7 +83,8 @@ def _create_clients(idp: Any, user_pool_id: str, dashboard_url: str) -> dict[str
               "WriteAttributes": ["name"]}  # users must not rewrite their own custom:department
     public = idp.create_user_pool_client(
         ClientName="public-web", GenerateSecret=False, **common,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH",
+                           "ALLOW_USER_AUTH"],
         AllowedOAuthFlows=["code"], AllowedOAuthFlowsUserPoolClient=True,
         AllowedOAuthScopes=_STANDARD_SCOPES + [READ_SCOPE],
         CallbackURLs=[f"{dashboard_url}/sign_in"], LogoutURLs=[f"{dashboard_url}/"],
@@ -233,6 +238,10 @@ def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[
     user_pool_id = _create_pool(idp, tag)
     server.app.user_pools.of(user_pool_id)  # its signing keys, made now rather than at the first sign-in
     clients = _create_clients(idp, user_pool_id, dashboard_url.rstrip("/"))
+    # Passkeys belong to the site that asks for them: the dashboard's host is the relying party.
+    rp_id = urlparse(dashboard_url).hostname or "localhost"
+    idp.set_user_pool_mfa_config(UserPoolId=user_pool_id, WebAuthnConfiguration={
+        "RelyingPartyId": rp_id, "UserVerification": "preferred"})
     _create_groups(idp, user_pool_id, roles)
     public_client_id = clients["public"]["client_id"]
     extras = {user["username"]: _create_user(idp, user_pool_id, public_client_id, user) for user in USERS}
@@ -246,6 +255,7 @@ def seed(server: SandboxServer, dashboard_url: str = LAB_DASHBOARD_URL) -> dict[
         "endpoint": server.endpoint, "region": region, "user_pool_id": user_pool_id, "issuer": issuer,
         "jwks_url": f"{server.endpoint}/{user_pool_id}/.well-known/jwks.json",
         "domain": domain_url(server.endpoint, user_pool_id),
+        "passkey_relying_party_id": rp_id, "first_auth_factors": list(FIRST_AUTH_FACTORS),
         "clients": clients,
         "resource_servers": [{"identifier": RESOURCE_SERVER, "scopes": [READ_SCOPE, f"{RESOURCE_SERVER}/items.write"]}],
         "users": [{**{k: u[k] for k in ("username", "password", "groups", "note")}, **extras[u["username"]]}

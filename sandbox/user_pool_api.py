@@ -21,7 +21,7 @@ import hmac
 from typing import Any
 
 from sandbox import (client_token, confirmation_codes, feature_plans, refresh_rotation, revocation, software_token,
-                     user_pool_auth)
+                     user_auth, user_pool_auth, webauthn_api)
 from sandbox import moto_adapter as moto
 from sandbox.errors import (IncorrectCredentials, InvalidParameterException, NotAuthorizedException,
                             ResourceNotFoundException, UnauthorizedException, UserNotConfirmedException,
@@ -37,6 +37,7 @@ _FLOW_SETTING = {
     "REFRESH_TOKEN_AUTH": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "REFRESH_TOKEN": ("ALLOW_REFRESH_TOKEN_AUTH",),
     "CUSTOM_AUTH": ("ALLOW_CUSTOM_AUTH", "CUSTOM_AUTH_FLOW_ONLY"),
+    "USER_AUTH": ("ALLOW_USER_AUTH",),  # choice-based sign-in: sandbox.user_auth
 }
 
 
@@ -49,8 +50,9 @@ def check_initiate_auth(body: dict[str, Any]) -> None:
     flow = str(body.get("AuthFlow", ""))
     parameters = body.get("AuthParameters") or {}
     _check_flow_enabled(client, flow)
-    if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
+    if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH", "USER_AUTH"):
         _check_secret_hash(client, parameters.get("USERNAME", ""), parameters.get("SECRET_HASH"))
+    if flow in ("USER_PASSWORD_AUTH", "USER_SRP_AUTH"):
         _check_user(pool, client, parameters.get("USERNAME", ""), simulate_unknown=flow == "USER_SRP_AUTH")
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         refresh_rotation.check_refresh_token_auth(client)  # rotation needs GetTokensFromRefreshToken
@@ -147,6 +149,8 @@ def _initiate_auth(body: dict[str, Any]) -> dict[str, Any] | None:
     found = find_client(str(body.get("ClientId", "")))
     if found is None:
         return None
+    if body.get("AuthFlow") == "USER_AUTH":
+        return user_auth.initiate_auth(*found, body.get("AuthParameters") or {})
     return user_pool_auth.initiate_auth(*found, str(body.get("AuthFlow", "")), body.get("AuthParameters") or {})
 
 
@@ -155,6 +159,9 @@ def _respond_to_auth_challenge(body: dict[str, Any]) -> dict[str, Any] | None:
     responses = body.get("ChallengeResponses") or {}
     # Every challenge response needs SECRET_HASH when the client has a secret (aws-facts.md §2.3).
     _check_secret_hash(client, str(responses.get("USERNAME", "")), responses.get("SECRET_HASH"))
+    if body.get("ChallengeName") in user_auth.CHALLENGES:
+        return user_auth.respond_to_auth_challenge(pool, client, str(body["ChallengeName"]),
+                                                   str(body.get("Session") or ""), responses)
     return user_pool_auth.respond_to_auth_challenge(pool, client, str(body.get("ChallengeName", "")),
                                                     str(body.get("Session") or ""), responses)
 
@@ -258,6 +265,7 @@ _ANSWERED_HERE = {
     "VerifySoftwareToken": _verify_software_token,
     "GetTokensFromRefreshToken": _get_tokens_from_refresh_token,
     "GetClientToken": _get_client_token,
+    **webauthn_api.operations(lambda token: _access_token_owner(token)),  # passkeys: sandbox.webauthn_api
 }
 # Checked here, then answered by moto.
 _CHECKED_HERE = {

@@ -70,6 +70,31 @@ class KeptVerifier:
     verifier: srp.PasswordVerifier
 
 
+@dataclass(frozen=True)
+class StoredPasskey:
+    """A passkey CompleteWebAuthnRegistration verified: what sign-in needs to check assertions."""
+
+    credential_id: str  # base64url, as the browser names it
+    user_sub: str
+    public_key: bytes  # COSE key, as the authenticator sent it
+    sign_count: int
+    relying_party_id: str
+    created_at: float
+    attachment: str | None = None
+    transports: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignInCode:
+    """A one-time code sent for an EMAIL_OTP or SMS_OTP sign-in (USER_AUTH), by session."""
+
+    username: str
+    client_id: str
+    challenge: str  # "EMAIL_OTP" or "SMS_OTP"
+    code: str
+    sent_at: float
+
+
 @dataclass
 class UserPoolState:
     """Everything the sandbox adds to one user pool. Per-user entries are keyed by the user's
@@ -92,6 +117,13 @@ class UserPoolState:
     outbox: list[SentMessage] = field(default_factory=list)
     # Refresh tokens rotated out (GetTokensFromRefreshToken with rotation): when they stop working.
     rotated_refresh_tokens: dict[str, float] = field(default_factory=dict)
+    # Choice-based sign-in (USER_AUTH) and passkeys: sandbox.user_auth, sandbox.webauthn_rp.
+    web_authn_config: dict[str, str] = field(default_factory=dict)  # SetUserPoolMfaConfig WebAuthnConfiguration
+    passkeys: dict[str, StoredPasskey] = field(default_factory=dict)  # by credential id
+    passkey_registrations: dict[str, tuple[bytes, float]] = field(default_factory=dict)  # by sub: challenge, when
+    passkey_challenges: dict[str, bytes] = field(default_factory=dict)  # by Session: the WEB_AUTHN challenge
+    sign_in_codes: dict[str, SignInCode] = field(default_factory=dict)  # by Session
+    sign_in_methods: dict[str, tuple[str, ...]] = field(default_factory=dict)  # by origin_jti: the amr claim
 
 
 @dataclass

@@ -130,6 +130,8 @@ def _base_claims(pool: MotoUserPool, username: str, origin_jti: str, token_use: 
         "exp": now + lifetime,
         "iat": now,
         "jti": str(uuid.uuid4()),
+        # How a USER_AUTH sign-in was made (sandbox.user_auth); absent for the other flows.
+        **({"amr": list(methods)} if (methods := USER_POOLS.of(pool.id).sign_in_methods.get(origin_jti)) else {}),
     }
 
 

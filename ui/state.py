@@ -73,6 +73,19 @@ class SignUpWalk:
 
 
 @dataclass
+class ChoiceWalk:
+    """What the choice-based sign-in (USER_AUTH) remembers between its hops (issue 22)."""
+
+    username: str = ""
+    challenge: str | None = None  # the challenge the pool asked last, until answered
+    session: str = ""  # the challenge's Session (opaque, short-lived)
+    available: tuple[str, ...] = ()  # AvailableChallenges of SELECT_CHALLENGE
+    request_options: str | None = None  # WEB_AUTHN's CREDENTIAL_REQUEST_OPTIONS, for navigator.credentials.get
+    creation_options: dict[str, Any] | None = None  # for navigator.credentials.create
+    explained: dict[str, Any] | None = None  # the passkey answer's client data and authenticator data, decoded
+
+
+@dataclass
 class Run:
     """This session's walk through one sign-in flow: the hops so far and what the next one needs."""
 
@@ -81,6 +94,7 @@ class Run:
     challenge: Challenge | None = None  # a challenge the pool asked, until answered
     oauth: OAuthWalk = field(default_factory=OAuthWalk)
     sign_up: SignUpWalk = field(default_factory=SignUpWalk)
+    choice: ChoiceWalk = field(default_factory=ChoiceWalk)
 
 
 @dataclass

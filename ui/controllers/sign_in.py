@@ -14,12 +14,14 @@ tokens, identity and API pages and the export see it; the other hops keep their 
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from flows import fidelity, oauth, signin
+from flows import choice_sign_in, fidelity, oauth, signin
 from flows import sign_in_facts as facts
 from flows.oauth import DEFAULT_SCOPES, DOC_AUTHORIZE, DOC_TOKEN, Pkce
 from flows.steps import Note, StepResult
@@ -35,7 +37,7 @@ OAUTH_SCOPES_KEY, MACHINE_SCOPES_KEY = "oauth_scopes", "machine_scopes"
 
 # The flows in the order the learner meets them; the first is the default.
 FLOWS = ("password", "srp", "new_password", "totp", "refresh", "sign_up", "revocation", "confidential",
-         "oauth_code", "client_credentials")
+         "oauth_code", "client_credentials", "choice")
 PASSWORD_FLOWS = ("password", "srp", "new_password", "totp", "confidential")
 # What a flow needs from the target: an app client, and for the OAuth ones a user pool domain.
 NEEDS_CLIENT = {"confidential": "confidential", "client_credentials": "machine"}
@@ -426,3 +428,97 @@ def rotate_refresh_token() -> None:
         return
     for title in ("rotation.hop.refresh", "rotation.hop.old_again"):  # the same old token, twice
         _aside(walk, Hop(2, title, signin.refresh_with_rotation(chosen, ROTATING_CLIENT, old)))
+
+
+# --- choice-based sign-in (USER_AUTH): one-time codes and passkeys (issue 22) -------------------------------
+CHOICE_FLOW, CHOICE_USER_KEY, CHOICE_ANSWER_KEY = "choice", "choice_user", "choice_answer"
+CHOICE_CODE_KEY, CHOICE_PASSWORD_PREFIX = "choice_code", "choice_password"
+
+
+def _choice_who() -> Origin:
+    return Origin("public", run(CHOICE_FLOW).choice.username)
+
+
+def _choice_outcome(result: StepResult) -> None:
+    """Remember the challenge the pool asked (or that the sign-in is over)."""
+    walk = run(CHOICE_FLOW).choice
+    if not result.ok:  # a wrong code keeps the challenge: the learner may try again
+        return
+    walk.challenge, walk.session = result.outputs.get("challenge"), str(result.outputs.get("session") or "")
+    walk.available = tuple(result.outputs.get("available_challenges") or walk.available)
+    walk.request_options = (result.outputs.get("challenge_parameters") or {}).get("CREDENTIAL_REQUEST_OPTIONS")
+
+
+def choice_start() -> None:
+    """InitiateAuth USER_AUTH without a preference: the pool lists what this user can take."""
+    username = str(st.session_state.get(CHOICE_USER_KEY) or "").strip()
+    restart(CHOICE_FLOW).choice.username = username
+    result = choice_sign_in.start(target(), username)
+    _choice_outcome(result)
+    record(CHOICE_FLOW, Hop(1, "choice.hop.start", result), who=_choice_who())
+
+
+def choice_select() -> None:
+    """SELECT_CHALLENGE answered; for EMAIL_OTP the code is read from the outbox at once."""
+    walk = run(CHOICE_FLOW).choice
+    answer = str(st.session_state.get(CHOICE_ANSWER_KEY) or "")
+    responses = {"USERNAME": walk.username, "ANSWER": answer}
+    if answer == "PASSWORD":  # read from its widget and dropped: never kept
+        responses["PASSWORD"] = st.session_state.pop(f"{CHOICE_PASSWORD_PREFIX}-{walk.username}", "")
+    result = choice_sign_in.respond(target(), "SELECT_CHALLENGE", walk.session, responses)
+    _choice_outcome(result)
+    record(CHOICE_FLOW, Hop(2, "choice.hop.select", result), who=_choice_who())
+    if result.ok and walk.challenge in ("EMAIL_OTP", "SMS_OTP"):
+        choice_read_code()
+
+
+def choice_read_code() -> None:
+    walk = run(CHOICE_FLOW).choice
+    result = choice_sign_in.read_sign_in_code(target(), walk.username)
+    st.session_state[CHOICE_CODE_KEY] = result.outputs.get("code") or ""  # as if pasted from the email
+    record(CHOICE_FLOW, Hop(3, "choice.hop.read_code", result))
+
+
+def choice_answer_code() -> None:
+    walk = run(CHOICE_FLOW).choice
+    code = str(st.session_state.pop(CHOICE_CODE_KEY, "")).strip()
+    name = walk.challenge or "EMAIL_OTP"
+    result = choice_sign_in.respond(target(), name, walk.session, {"USERNAME": walk.username, f"{name}_CODE": code})
+    _choice_outcome(result)
+    record(CHOICE_FLOW, Hop(4, "choice.hop.answer_code", result), who=_choice_who())
+
+
+def choice_answer_passkey(credential: dict[str, Any]) -> None:
+    """WEB_AUTHN answered with the browser's AuthenticationResponseJSON; its signed data explained."""
+    walk = run(CHOICE_FLOW).choice
+    result = choice_sign_in.respond(target(), "WEB_AUTHN", walk.session,
+                                    {"USERNAME": walk.username, "CREDENTIAL": json.dumps(credential)})
+    response = credential.get("response") or {}
+    rp_id = json.loads(walk.request_options or "{}").get("rpId", "")
+    walk.explained = {"rp_id": rp_id,
+                      "client_data": choice_sign_in.explain_client_data(str(response.get("clientDataJSON", ""))),
+                      "authenticator": choice_sign_in.explain_authenticator_data(
+                          str(response.get("authenticatorData", "")), rp_id)}
+    _choice_outcome(result)
+    record(CHOICE_FLOW, Hop(3, "choice.hop.answer_passkey", result), who=_choice_who())
+
+
+def choice_start_registration() -> None:
+    """Sign in with the password, then StartWebAuthnRegistration with that access token."""
+    username = str(st.session_state.get(CHOICE_USER_KEY) or "").strip()
+    password = st.session_state.pop(f"{CHOICE_PASSWORD_PREFIX}-{username}", "")
+    restart(CHOICE_FLOW).choice.username = username
+    signed = signin.sign_in_with_password(target(), username, password)
+    record(CHOICE_FLOW, Hop(1, "choice.hop.password_first", signed), who=_choice_who())
+    if not signed.ok or not signed.outputs.get("access_token"):
+        return
+    result = choice_sign_in.start_passkey_registration(target(), str(signed.outputs["access_token"]))
+    run(CHOICE_FLOW).choice.creation_options = result.outputs.get("creation_options")
+    record(CHOICE_FLOW, Hop(1, "choice.hop.register_start", result))
+
+
+def choice_complete_registration(credential: dict[str, Any]) -> None:
+    walk = run(CHOICE_FLOW).choice
+    walk.creation_options = None  # answered: the browser prompt is not shown again
+    result = choice_sign_in.complete_passkey_registration(target(), session().tokens.get("access_token", ""), credential)
+    record(CHOICE_FLOW, Hop(1, "choice.hop.register_complete", result))
