@@ -22,12 +22,11 @@ import json
 from typing import Any, Callable, Iterator
 
 import pytest
-import requests
 from botocore.exceptions import ClientError
 
 from sandbox.topology import release, seed
 from sandbox.user_pool_state import USER_POOLS
-from tests.sandbox.helpers import claims, sign_in, unsigned_client
+from tests.sandbox.helpers import admin_client, claims, sign_in, signed_helper, unsigned_client
 from tests.sandbox.software_authenticator import SoftwareAuthenticator
 
 
@@ -92,8 +91,8 @@ def test_the_app_client_must_allow_user_auth(pool) -> None:
 
 
 def _email_code(topology: dict[str, Any], username: str) -> str:
-    url = f"{topology['endpoint']}/_sandbox/messages/{topology['user_pool_id']}"
-    sent = [m for m in requests.get(url, timeout=5).json()["Messages"] if m["username"] == username]
+    outbox = signed_helper(topology, "GET", f"/_sandbox/messages/{topology['user_pool_id']}").json()
+    sent = [m for m in outbox["Messages"] if m["username"] == username]
     assert sent[-1]["purpose"] == "SignIn" and sent[-1]["delivery_medium"] == "EMAIL"
     return str(sent[-1]["code"])
 
@@ -217,5 +216,5 @@ def test_a_deleted_passkey_no_longer_signs_in(pool, sandbox_server) -> None:
 
 def test_the_pool_reports_its_relying_party(pool) -> None:
     # SetUserPoolMfaConfig / GetUserPoolMfaConfig carry WebAuthnConfiguration (botocore 1.44.8 model).
-    answer = _idp(pool).get_user_pool_mfa_config(UserPoolId=pool["user_pool_id"])
+    answer = admin_client(pool, "cognito-idp").get_user_pool_mfa_config(UserPoolId=pool["user_pool_id"])
     assert answer["WebAuthnConfiguration"] == {"RelyingPartyId": "localhost", "UserVerification": "preferred"}
