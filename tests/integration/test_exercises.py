@@ -59,3 +59,20 @@ def test_doc_link_names_an_existing_section_and_an_aws_page(name):
     slugs = {h.anchor for h in headings((ROOT / "docs" / "en" / page).read_text(encoding="utf-8"))}
     assert anchor in slugs, (name, chosen.doc)
     assert chosen.aws_doc.startswith("https://docs.aws.amazon.com/")
+
+
+def test_the_command_line_lists_and_checks_an_exercise():
+    import subprocess
+    import sys
+
+    listed = subprocess.run([sys.executable, "-m", "flows", "exercise", "list", "--lang", "en"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and all(name in listed.stdout for name in NAMES)
+    checked = subprocess.run([sys.executable, "-m", "flows", "exercise", "check", "guest_not_allowed",
+                              "--target", "sandbox", "--lang", "en"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("PASS") and "before the fix: False" in checked.stdout
+    unknown = subprocess.run([sys.executable, "-m", "flows", "exercise", "check", "nope"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert unknown.returncode == 2
