@@ -13,16 +13,18 @@ from ui.views.exercises import choose, render_controls, render_diagnosis, render
 lab = session()
 st.title(t("exercises.title"))
 st.write(t("exercises.intro"))
-st.caption(t("exercises.status", solved=len(lab.exercises.solved), total=len(exercises())))
+status = st.empty()  # filled once this run has checked the chosen exercise
 
 chosen = choose(lab)
+solved = controller.refresh(lab, chosen.name)
+status.caption(t("exercises.status", solved=len(lab.exercises.solved), total=len(exercises())))
 st.subheader(chosen.text("title", lab.lang))
 st.markdown(f"**{t('exercises.goal')}** — {chosen.text('goal', lab.lang)}")
 render_controls(lab, chosen)
 if lab.exercises.active == chosen.name:
     st.caption(t("exercises.started"))
 
-if controller.refresh(lab, chosen.name):
+if solved:
     render_solved(lab, chosen)
 else:
     if chosen.solve == "signed_in":
