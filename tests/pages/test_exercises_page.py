@@ -8,7 +8,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from flows import signin
-from flows.exercises import actions
+from flows.exercises import actions, exercises
 from ui.state import Origin
 from tests.conftest import ROOT
 
@@ -70,3 +70,14 @@ def test_a_sign_in_exercise_is_solved_only_by_new_tokens_of_the_right_user_and_c
     lab.save_tokens(confidential.outputs, Origin("confidential", "carol"))
     app.run()
     assert _solved(app) and "SECRET_HASH" in _texts(app)
+
+
+def test_every_exercise_renders_in_japanese_without_a_missing_text():
+    app = _app()
+    app.session_state["lab"].lang = "ja"
+    app.run()
+    for name in [e.name for e in exercises()]:
+        app.selectbox(key="exercise_choice").set_value(name).run()
+        assert not app.exception, app.exception
+        shown = _texts(app) + "".join(str(e.value) for e in app.subheader)
+        assert "⟦" not in shown and "演習" in "".join(str(e.value) for e in app.title), name

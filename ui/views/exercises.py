@@ -34,10 +34,10 @@ def choose(lab: LabSession) -> Exercise:
     solved = lab.exercises.solved
     names = [e.name for e in listed]
     active = lab.exercises.active
-    chosen = st.selectbox(
-        t("exercises.choose"), names, index=names.index(active) if active in names else 0, key="exercise_choice",
-        format_func=lambda n: ("✅ " if n in solved else "")
-        + f"{t('exercises.leg.' + next(e.leg for e in listed if e.name == n))} — {t(f'exercise.{n}.title')}")
+    labels = {e.name: ("✅ " if e.name in solved else "")
+              + f"{i18n.text('exercises.leg.' + e.leg, lab.lang)} — {e.text('title', lab.lang)}" for e in listed}
+    chosen = st.selectbox(t("exercises.choose"), names, index=names.index(active) if active in names else 0,
+                          key="exercise_choice", format_func=labels.__getitem__)
     return next(e for e in listed if e.name == chosen)
 
 
