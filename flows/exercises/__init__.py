@@ -22,11 +22,12 @@ from flows.errors import FlowsError
 from flows.exercises import actions
 from flows.target import Target
 
-__all__ = ["CheckOutcome", "Exercise", "ExerciseError", "Leg", "LEGS", "SolveKind", "check", "exercise", "exercises"]
+__all__ = ["CheckOutcome", "Exercise", "ExerciseError", "Leg", "LEGS", "Role", "SolveKind", "check", "exercise", "exercises"]
 
 Leg = Literal["sign_in", "tokens", "identity_pool", "api_gateway"]
 LEGS: tuple[Leg, ...] = get_args(Leg)
 SolveKind = Literal["signed_in", "diagnosis"]
+Role = Literal["setup", "goal_check", "fix", "reset"]  # the functions an exercise names
 _SCENARIOS = Path(__file__).parent / "scenarios"
 
 
@@ -57,7 +58,7 @@ class Exercise:
     def hint(self, number: int, lang: str = "en") -> str:
         return self.text(f"hint.{number}", lang)
 
-    def action(self, role: Literal["setup", "goal_check", "fix", "reset"]) -> actions.Action:
+    def action(self, role: Role) -> actions.Action:
         return getattr(actions, getattr(self, role))
 
 

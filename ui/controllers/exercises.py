@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from flows.exercises import Exercise, exercise
+from flows.exercises import Exercise, Role, exercise
 from ui.state import EXERCISE_LISTENERS, LabSession
 
 
@@ -18,13 +18,13 @@ def _tell_the_room(lab: LabSession) -> None:
         listener(lab.attendee_id, frozenset(lab.exercises.solved), lab.exercises.hints_used())
 
 
-def _run(lab: LabSession, chosen: Exercise, roles: tuple[str, ...]) -> bool:
+def _run(lab: LabSession, chosen: Exercise, roles: tuple[Role, ...]) -> bool:
     """The named actions on the session's own topology; an AWS error is kept to be shown once."""
     if lab.target is None or not lab.on_sandbox():
         return False
     try:
         for role in roles:
-            chosen.action(role)(lab.target)  # type: ignore[arg-type]
+            chosen.action(role)(lab.target)
     except (ClientError, BotoCoreError) as error:
         lab.exercises.error = str(error)
         return False
