@@ -105,6 +105,7 @@ def navigation() -> st.navigation:
         st.Page("app_pages/tokens.py", title=t("leg.tokens.title"), icon=":material/key:", url_path="tokens"),
         st.Page("app_pages/identity_pool.py", title=t("leg.identity_pool.title"), icon=":material/badge:", url_path="identity_pool"),
         st.Page("app_pages/api_gateway.py", title=t("leg.api_gateway.title"), icon=":material/api:", url_path="api_gateway"),
+        st.Page("app_pages/exercises.py", title=t("exercises.title"), icon=":material/fitness_center:", url_path="exercises"),
         st.Page("app_pages/reference.py", title=t("page.reference"), icon=":material/menu_book:", url_path="reference"),
         st.Page("app_pages/trainer.py", title=t("page.trainer"), icon=":material/groups:", url_path="trainer"),
     ])

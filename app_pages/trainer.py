@@ -35,7 +35,8 @@ def live_room() -> None:
     labels = {leg: t(f"leg.{leg}.title") for leg in LEGS}
     # st.table: plain HTML, a few dozen rows at most, readable at a glance on a projector.
     st.table(progress.rename(columns={**labels, "nickname": t("trainer.col.nickname"), "steps": t("trainer.col.steps"),
-                                      "failed": t("trainer.col.failed"), "last_step": t("trainer.col.last_step"),
+                                      "failed": t("trainer.col.failed"),
+                                      "exercises": t("trainer.col.exercises"), "hints": t("trainer.col.hints"), "last_step": t("trainer.col.last_step"),
                                       "seconds_ago": t("trainer.col.seconds_ago")}), hide_index=True)
     st.subheader(t("trainer.failing"))
     failures = room.failures()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 # The modules one leg or feature each, used as namespaces.
 _MODULES = (
-    "api", "api_matrix", "audit", "breakit", "choice_sign_in", "consumers", "decisions", "docs_links", "export", "fidelity",
+    "api", "api_matrix", "audit", "breakit", "choice_sign_in", "consumers", "decisions", "docs_links", "exercises", "export", "fidelity",
     "glossary", "i18n", "identity", "oauth", "paste", "pool_roles", "predict", "redact", "role_config", "roles",
     "sign_in_facts", "signin", "target_sources", "tokens", "walkthrough",
 )
@@ -53,7 +53,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what type checkers and editors see; at run time __getattr__ does the work
-    from flows import (api, api_matrix, audit, breakit, choice_sign_in, consumers, decisions, docs_links, export, fidelity,
+    from flows import (api, api_matrix, audit, breakit, choice_sign_in, consumers, decisions, docs_links, exercises, export, fidelity,
                        glossary, i18n, identity, oauth, paste, pool_roles, predict, redact, role_config, roles,
                        sign_in_facts, signin, target_sources, tokens, walkthrough)
     from flows.capture import Exchange, HttpRequest, HttpResponse

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flows import i18n
+from flows.cli_exercise import add_exercise_arguments, run_exercise
 from flows.cli_lang import add_lang_argument
 from flows.cli_predict import add_predict_arguments, run_predict
 from flows.cli_walkthrough import add_walkthrough_arguments, run_walkthrough_command
@@ -362,6 +363,8 @@ COMMANDS: tuple[Command, ...] = (
             add_walkthrough_arguments, run_walkthrough_command),
     Command("predict", "the decision of every route of a topology for one token; exit 0 only if all let it through",
             add_predict_arguments, run_predict),
+    Command("exercise", "list the exercises, or dry-run one on the sandbox (set-up, fix, reset)",
+            add_exercise_arguments, run_exercise),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from flows import i18n
 from flows.steps import StepResult
@@ -23,12 +23,17 @@ def ordered(results: dict[str, StepResult]) -> list[StepResult]:
 
 
 def export_json(results: Sequence[StepResult], lang: str = "en", reveal_secrets: bool = False,
-                include_signatures: bool = False) -> dict[str, Any]:
-    return {
+                include_signatures: bool = False, exercises: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """`exercises`: the solved exercises (flows/exercises) and how many hints each took."""
+    exported: dict[str, Any] = {
         "lab": "Cognito Lab", "lang": lang,
         "exported_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "steps": [r.to_json(reveal_secrets, lang, include_signatures) for r in results],
     }
+    if exercises:
+        exported["exercises"] = [{"name": name, "title": i18n.text(f"exercise.{name}.title", lang), "hints": hints}
+                                 for name, hints in sorted(exercises.items())]
+    return exported
 
 
 def _fence(text: str, language: str = "") -> str:
@@ -87,9 +92,13 @@ def _inline(text: str) -> str:
 
 
 def export_markdown(results: Sequence[StepResult], lang: str = "en", reveal_secrets: bool = False,
-                    include_signatures: bool = False) -> str:
-    exported = export_json(results, lang, reveal_secrets, include_signatures)
+                    include_signatures: bool = False, exercises: Mapping[str, int] | None = None) -> str:
+    exported = export_json(results, lang, reveal_secrets, include_signatures, exercises)
     lines = [f"# {i18n.text('export.title', lang)}", f"_{exported['exported_at']}_"]
     for step in exported["steps"]:
         lines += _step_markdown(step, lang)
+    if exported.get("exercises"):
+        lines.append(f"## {i18n.text('export.exercises', lang)}")
+        lines.append("\n".join(f"- {_inline(i18n.text('export.exercise_line', lang, title=e['title'], hints=e['hints']))}"
+                               for e in exported["exercises"]))
     return "\n\n".join(lines) + "\n"

@@ -90,6 +90,17 @@ class IdentityPoolService:
     def op_DescribeIdentityPool(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._pool(body["IdentityPoolId"]).describe()
 
+    def op_UpdateIdentityPool(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Replaces the pool's settings with those given, as AWS's UpdateIdentityPool does (its
+        API reference: IdentityPoolName and AllowUnauthenticatedIdentities are required)."""
+        pool = self._pool(body["IdentityPoolId"])
+        with self._lock:
+            pool.name = body["IdentityPoolName"]
+            pool.allow_unauthenticated = bool(body.get("AllowUnauthenticatedIdentities"))
+            pool.allow_classic_flow = bool(body.get("AllowClassicFlow", pool.allow_classic_flow))
+            pool.providers = list(body.get("CognitoIdentityProviders") or [])
+        return pool.describe()
+
     def op_DeleteIdentityPool(self, body: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
             self.pools.pop(body["IdentityPoolId"], None)

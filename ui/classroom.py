@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from flows.steps import StepResult
-from ui.state import RESULT_LISTENERS
+from ui.state import EXERCISE_LISTENERS, RESULT_LISTENERS
 
 LEGS = ("sign_in", "tokens", "identity_pool", "api_gateway")
 # The steps that complete each leg (the other steps are lessons along the way).
@@ -45,6 +45,8 @@ class Attendee:
     steps_failed: Counter[str] = field(default_factory=Counter)
     last_step: str = ""
     last_seen: float = field(default_factory=time.time)
+    exercises_solved: frozenset[str] = frozenset()  # exercise names (flows/exercises/scenarios)
+    hints_used: int = 0
 
 
 @dataclass
@@ -68,6 +70,13 @@ class Classroom:
                 self._error_codes.setdefault(result.step, Counter())[result.failure.code] += 1
             attendee.legs_done |= {leg for leg, steps in LEG_STEPS.items() if result.ok and result.step in steps}
 
+    def record_exercises(self, attendee_id: str, solved: frozenset[str], hints_used: int) -> None:
+        """Exercise progress: which exercises are solved and how many hints were shown, nothing else."""
+        with self._lock:
+            attendee = self._attendee(attendee_id)
+            attendee.exercises_solved, attendee.hints_used = frozenset(solved), hints_used
+            attendee.last_seen = time.time()
+
     def set_nickname(self, attendee_id: str, nickname: str) -> None:
         with self._lock:
             self._attendee(attendee_id).nickname = " ".join(nickname.split())[:NICKNAME_MAX]
@@ -82,9 +91,11 @@ class Classroom:
         with self._lock:
             rows = [{"nickname": a.nickname or "—", **{leg: "✓" if leg in a.legs_done else "" for leg in LEGS},
                      "steps": sum(a.steps_tried.values()), "failed": sum(a.steps_failed.values()),
+                     "exercises": len(a.exercises_solved), "hints": a.hints_used,
                      "last_step": a.last_step, "seconds_ago": int(time.time() - a.last_seen)}
                     for a in self._attendees.values()]
-        return pd.DataFrame(rows, columns=["nickname", *LEGS, "steps", "failed", "last_step", "seconds_ago"])
+        return pd.DataFrame(rows, columns=["nickname", *LEGS, "steps", "failed", "exercises", "hints",
+                                           "last_step", "seconds_ago"])
 
     def failures(self) -> pd.DataFrame:
         """One row per failing step: how often it failed, for how many attendees, and with which codes."""
@@ -113,4 +124,5 @@ def the_classroom() -> Classroom:
     """The dashboard process's one room; it listens to every session's saved results."""
     room = Classroom()
     RESULT_LISTENERS.append(room.record)
+    EXERCISE_LISTENERS.append(room.record_exercises)
     return room

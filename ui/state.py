@@ -163,8 +163,27 @@ class ApiPageState:
     broken: Broken | None = None
 
 
+# --- the exercises page -------------------------------------------------------------------------------
+@dataclass
+class ExercisesState:
+    """Which exercise runs in this session's topology, and what the attendee did on each one.
+    Kept across a target switch or a new sign-in: progress is the attendee's, not the tokens'."""
+
+    active: str | None = None
+    started_with: str | None = None  # the ID token held at the start: only a newer one can solve it
+    hints: dict[str, int] = field(default_factory=dict)  # exercise → hints shown
+    solved: set[str] = field(default_factory=set)
+    wrong_answer: str | None = None  # the last diagnosis chosen, when it was wrong (said once)
+    error: str | None = None  # an AWS error from a set-up or a reset (said once)
+
+    def hints_used(self) -> int:
+        return sum(self.hints.values())
+
+
 # Told of every saved step result: (attendee id, result). ui/classroom.py registers the trainer view's.
 RESULT_LISTENERS: list[Callable[[str, StepResult], None]] = []
+# Told of exercise progress: (attendee id, solved exercise names, hints used). ui/classroom.py registers.
+EXERCISE_LISTENERS: list[Callable[[str, frozenset[str], int], None]] = []
 
 
 # --- the session --------------------------------------------------------------------------------------
@@ -184,6 +203,7 @@ class LabSession:
     tokens_page: TokensPageState = field(default_factory=TokensPageState)
     identity: IdentityPageState = field(default_factory=IdentityPageState)
     api: ApiPageState = field(default_factory=ApiPageState)
+    exercises: ExercisesState = field(default_factory=ExercisesState)
     resume_code: str = field(default="", repr=False)  # ui/resume.py: finds this session again after a reload
     resume_refused: bool = False  # this fresh session was asked for with a wrong or expired code (said once)
     resume_checked_at: float = field(default=0.0, repr=False, compare=False)  # session() asks the registry at most once a second

@@ -18,7 +18,9 @@ def render_export_panel() -> None:
             st.caption(t("export.nothing"))
             return
         signatures = st.checkbox(t("export.signatures"), key="export_signatures")
-        options = {"lang": session().lang, "reveal_secrets": session().reveal_secrets, "include_signatures": signatures}
+        solved = {name: session().exercises.hints.get(name, 0) for name in session().exercises.solved}
+        options = {"lang": session().lang, "reveal_secrets": session().reveal_secrets, "include_signatures": signatures,
+                   "exercises": solved}
         st.download_button(t("export.markdown"), export.export_markdown(results, **options),
                            file_name="cognito-lab-walkthrough.md", mime="text/markdown")
         st.download_button(t("export.json"), json.dumps(export.export_json(results, **options), indent=2, ensure_ascii=False),
