@@ -50,7 +50,7 @@ class AccessGate:
     def caller(self, request: Request, service: str) -> str:
         """The access key id of the topology that signed this request; an AwsError otherwise."""
         try:
-            return verify(request, self.accounts, self.clock(), service).access_key_id
+            return verify(request, self.accounts, self.clock(), service, self.region).access_key_id
         except SigV4Failure as failure:
             raise _as_aws_error(failure) from None
 

@@ -72,7 +72,8 @@ class SandboxApp:
         self.identity_pools = BasicFlowIdentityPoolService(region, self.credentials, iam=self.iam, clock=clock)
         self.sts = StsService(self.credentials, self.iam, self.identity_pools.open_id_tokens, clock=clock)
         self.apis = ApiGatewayService(region, iam_authorizer=IamAuthorizer(
-            self.credentials, self.iam, self.identity_pools.authentication_provider, clock=clock), clock=clock)
+            self.credentials, self.iam, self.identity_pools.authentication_provider, clock=clock, region=region),
+            clock=clock)
         self.oauth2 = oauth2.OAuth2Domain(clock)
         self.accounts = Accounts()
         self.access = AccessGate(self.accounts, region, clock)

@@ -50,11 +50,12 @@ class IamAuthorizer:
     iam: IamRoles
     authentication_provider: Callable[[str], str | None]  # identity id → cognitoAuthenticationProvider
     clock: Callable[[], float] = field(default=time.time)
+    region: str | None = None  # the APIs' region: a signature scoped to another is refused
 
     def decide(self, request: Request, resource_arn: str) -> IamDecision:
         decision = IamDecision(allowed=True)
         try:
-            caller = sigv4.verify(request, self.credentials, self.clock(), service="execute-api")
+            caller = sigv4.verify(request, self.credentials, self.clock(), service="execute-api", region=self.region)
         except sigv4.SigV4Failure as failure:
             error_type, message = _SIGV4_FAILURES[failure.kind]
             return _deny(decision, error_type, message or failure.detail, f"SigV4 check failed: {failure.kind}.")

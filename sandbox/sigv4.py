@@ -153,8 +153,11 @@ def _check_clock(amz_date: str, now: float) -> None:
                                                 f"{_stamp(now + MAX_SKEW_SECONDS)} ({_stamp(now)} + 5 min.)")
 
 
-def verify(request: Request, store: CredentialFinder, now: float, service: str) -> IssuedCredentials:
-    """The credentials that signed this request, or a SigV4Failure saying what is wrong."""
+def verify(request: Request, store: CredentialFinder, now: float, service: str,
+           region: str | None = None) -> IssuedCredentials:
+    """The credentials that signed this request, or a SigV4Failure saying what is wrong.
+    `region`: the endpoint's own region, which the credential scope must name (None: a global
+    endpoint such as STS's)."""
     header_value = request.headers.get("Authorization", "")
     if not header_value:
         raise SigV4Failure("missing")
@@ -165,10 +168,23 @@ def verify(request: Request, store: CredentialFinder, now: float, service: str) 
         raise SigV4Failure("invalid_token")  # temporary keys are only valid with their own session token
     if now >= credentials.expiration:
         raise SigV4Failure("expired_token")
-    if signed.service != service:
-        raise SigV4Failure("wrong_service", f"Credential should be scoped to correct service: '{service}'. ")
+    wrong_scope = _scope_problems(signed, service, region)
+    if wrong_scope:
+        raise SigV4Failure("wrong_service", wrong_scope)
     computed = expected(request, signed, credentials)
     if not hmac.compare_digest(computed.signature, signed.signature):
         raise SigV4Failure("signature", mismatch_detail(computed))
     _check_clock(request.headers["X-Amz-Date"], now)
     return credentials
+
+
+def _scope_problems(signed: Authorization, service: str, region: str | None) -> str:
+    """AWS's words for a credential scoped to another region or service, region first, as API
+    Gateway answers both at once: "Credential should be scoped to a valid region, not 'us-east-1'.
+    Credential should be scoped to correct service: 'execute-api'. " (Kong/insomnia#830)."""
+    problems = ""
+    if region is not None and signed.region != region:
+        problems += f"Credential should be scoped to a valid region, not '{signed.region}'. "
+    if signed.service != service:
+        problems += f"Credential should be scoped to correct service: '{service}'. "
+    return problems

@@ -166,6 +166,19 @@ def test_credentials_scoped_to_another_service_are_refused(topology, alice_crede
     assert (status, error_type) == (403, "InvalidSignatureException") and "'execute-api'" in message
 
 
+def test_credentials_scoped_to_another_region_are_refused(topology, alice_credentials):
+    # API Gateway's answer to a SigV4 scope naming another region, as developers quote it:
+    # {"message":"Credential should be scoped to a valid region, not 'us-east-1'. "}
+    # (github.com/joona/aws-es-curl/issues/15, github.com/Kong/insomnia/issues/830).
+    credentials = alice_credentials["Credentials"]
+    url, other_region = _url(topology), "eu-west-1"
+    headers = signed_headers("GET", url, other_region, credentials["AccessKeyId"], credentials["SecretKey"],
+                             credentials["SessionToken"])
+    status, error_type, message = _refusal(requests.get(url, headers=headers, timeout=5))
+    assert (status, error_type) == (403, "InvalidSignatureException")
+    assert message.startswith(f"Credential should be scoped to a valid region, not '{other_region}'. ")
+
+
 def test_expired_credentials(sandbox_server, topology, alice_credentials, monkeypatch):
     # aws-facts.md §5.3 EXPIRED_TOKEN (403); the message text is UNCONFIRMED (STS's wording).
     monkeypatch.setattr(sandbox_server.app.apis.iam_authorizer, "clock", lambda: time.time() + 3601)
