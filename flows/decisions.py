@@ -31,7 +31,7 @@ ReasonCode = Literal[
     # HTTP API JWT authorizer
     "http_audience", "http_scope_missing", "http_ok",
     # AWS_IAM
-    "iam_unsigned", "iam_token_not_sigv4", "iam_bad_signature", "iam_allowed", "iam_not_allowed",
+    "iam_unsigned", "iam_token_not_sigv4", "iam_wrong_scope", "iam_bad_signature", "iam_allowed", "iam_not_allowed",
     "iam_policy_unknown",
     # the identity pool: its token check, then its role choice
     "identity_guest_refused", "identity_needs_id_token", "identity_client",
@@ -68,6 +68,7 @@ class Presentation:
     signature_valid: bool = False
     bearer_prefix: bool = True
     secret_valid: bool = True  # SigV4: signed with the access key's real secret
+    signed_for: str = ""  # SigV4: the credential scope's "region/service" ("": the gate's own)
     role_arn: str | None = None  # SigV4: the role the credentials belong to
 
 
@@ -111,7 +112,8 @@ def facts_of(presentation: Presentation) -> dict[FactName, str]:
             "groups": ",".join(map(str, claims.get("cognito:groups") or [])) or NONE_SHOWN,
         })
     if presentation.kind == "sigv4":
-        facts.update({"secret": "right" if presentation.secret_valid else "wrong",
+        facts.update({"scope": presentation.signed_for or "this API's region/execute-api",
+                      "secret": "right" if presentation.secret_valid else "wrong",
                       "role": presentation.role_arn or NONE_SHOWN})
     return facts
 
@@ -280,6 +282,7 @@ class IamGate:
     not known, as on AWS where the lab does not read IAM policies)."""
 
     may_invoke: Mapping[str, bool] | None = None
+    scope: str = ""  # "region/execute-api": the credential scope the method accepts ("": not checked)
 
 
 def aws_iam(presentation: Presentation, gate: IamGate) -> Decision:
@@ -291,6 +294,9 @@ def aws_iam(presentation: Presentation, gate: IamGate) -> Decision:
         return trail.decide(403, "iam_unsigned", "403 Missing Authentication Token")
     if not trail.passed("format", presentation.kind == "sigv4", "authorization", facts["authorization"]):
         return trail.decide(403, "iam_token_not_sigv4", "403 IncompleteSignatureException")
+    scoped_here = not (presentation.signed_for and gate.scope) or presentation.signed_for == gate.scope
+    if not trail.passed("sigv4", scoped_here, "scope", facts["scope"]):
+        return trail.decide(403, "iam_wrong_scope", "403 InvalidSignatureException")
     if not trail.passed("sigv4", presentation.secret_valid, "secret", facts["secret"]):
         return trail.decide(403, "iam_bad_signature", "403 InvalidSignatureException")
     allowed = (gate.may_invoke or {}).get(presentation.role_arn or "") if gate.may_invoke is not None else None

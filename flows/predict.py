@@ -26,6 +26,7 @@ class ApiGates:
     issuer: str
     audience: tuple[str, ...]
     may_invoke: Mapping[str, bool] | None = None
+    iam_scope: str = ""  # "region/execute-api": the SigV4 credential scope the AWS_IAM methods accept
 
 
 def http_audience(target: Target) -> tuple[str, ...]:
@@ -36,7 +37,7 @@ def http_audience(target: Target) -> tuple[str, ...]:
 
 
 def gates_of(target: Target, may_invoke: Mapping[str, bool] | None = None) -> ApiGates:
-    return ApiGates(target.issuer, http_audience(target), may_invoke)
+    return ApiGates(target.issuer, http_audience(target), may_invoke, f"{target.region}/execute-api")
 
 
 def decide_route(route: ApiRoute, presentation: Presentation, gates: ApiGates,
@@ -46,7 +47,7 @@ def decide_route(route: ApiRoute, presentation: Presentation, gates: ApiGates,
     if route.auth == "NONE":
         return decisions.public_route()
     if route.auth == "AWS_IAM":
-        return decisions.aws_iam(presentation, IamGate(gates.may_invoke))
+        return decisions.aws_iam(presentation, IamGate(gates.may_invoke, gates.iam_scope))
     if route.auth == "COGNITO_USER_POOLS":
         return decisions.rest_cognito(presentation, TokenGate("COGNITO_USER_POOLS", gates.issuer, route.scopes), now)
     if route.auth == "JWT":

@@ -2,13 +2,13 @@
 of the scenario's real presentation, once set up in the sandbox: the short list is the decision
 model's reason codes, so the right one must be the model's own verdict, not an opinion of ours.
 
-The sigv4_wrong_service exercise is left out: the decision model checks a SigV4 signature's key,
-not its scope, so it has no reason of its own for a wrong service (its nearest is the answer,
-iam_bad_signature; the sandbox's refusal is held in test_exercises.py).
+For sigv4_wrong_service the presentation is the one the exercise's app makes: alice's credentials
+signed for the service `apigateway` (its refusal by the sandbox is held in test_exercises.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any, Callable
 
@@ -19,7 +19,8 @@ from flows.api_matrix import sandbox_expired_copy
 from flows.aws import account_credentials, client
 from flows.capture import Recorder
 from flows.exercises import exercise
-from flows.predict import predict_routes, token_presentation
+from flows.exercises.actions import WRONG_SERVICE
+from flows.predict import decide_route, gates_of, predict_routes, token_presentation
 from flows.target import Target
 from flows.tokens import cached_jwks
 
@@ -52,7 +53,15 @@ def _expired_copy(target: Target) -> str | None:
     return sandbox_expired_copy(target, _tokens(target, "alice")["id_token"])
 
 
+def _wrong_service_reason(target: Target) -> str:
+    credentials = identity.get_credentials(target, _tokens(target, "alice").get("id_token")).outputs
+    signed = dataclasses.replace(decisions.of_credentials(credentials), signed_for=f"{target.region}/{WRONG_SERVICE}")
+    route = next(r for r in target.routes if r.auth == "AWS_IAM")
+    return decide_route(route, signed, gates_of(target)).reason
+
+
 SCENARIOS: dict[str, Callable[[Target], str]] = {
+    "sigv4_wrong_service": _wrong_service_reason,
     "id_token_to_scoped_method": lambda t: _route_reason(t, _tokens(t, "alice")["id_token"], "rest", "/items"),
     "expired_token": lambda t: _route_reason(t, _expired_copy(t), "rest", "/profile"),
     "scope_not_allowed": lambda t: _route_reason(

@@ -3,6 +3,8 @@ with the test that would have caught it. Pure: real RSA keys, a fixed clock, no 
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 
@@ -130,3 +132,16 @@ def test_no_tip_says_native_tokens_never_carry_custom_scopes():
               for key in ("note.signin.native_scope", "signin_page.lesson.native_scope")]
     general = [m for m in native if "custom scope" in m or "カスタムスコープ" in m]
     assert len(general) == 2 and all("pre token generation" in m or "トークン生成前" in m for m in general)
+
+
+def test_a_signature_scoped_to_another_service_or_region_is_its_own_reason():
+    # API Gateway refuses a credential scope naming another region or service before it compares
+    # signatures: "Credential should be scoped to a valid region, not 'eu-west-1'." / "…to correct
+    # service: 'execute-api'." (tests/sandbox/test_aws_iam.py holds the sandbox to the same words).
+    gate = IamGate({"arn:role": True}, "us-east-1/execute-api")
+    signed = {"role_arn": "arn:role"}
+    for scope in ("us-east-1/apigateway", "eu-west-1/execute-api"):
+        presentation = dataclasses.replace(decisions.of_credentials(signed), signed_for=scope)
+        decision = decisions.aws_iam(presentation, gate)
+        assert (decision.status, decision.reason) == (403, "iam_wrong_scope") and scope in decision.explain("en")
+    assert decisions.aws_iam(decisions.of_credentials(signed), gate).reason == "iam_allowed"
