@@ -294,8 +294,8 @@ def aws_iam(presentation: Presentation, gate: IamGate) -> Decision:
         return trail.decide(403, "iam_unsigned", "403 Missing Authentication Token")
     if not trail.passed("format", presentation.kind == "sigv4", "authorization", facts["authorization"]):
         return trail.decide(403, "iam_token_not_sigv4", "403 IncompleteSignatureException")
-    scoped_here = not (presentation.signed_for and gate.scope) or presentation.signed_for == gate.scope
-    if not trail.passed("sigv4", scoped_here, "scope", facts["scope"]):
+    if presentation.signed_for and gate.scope and presentation.signed_for != gate.scope:
+        trail.passed("sigv4", False, "scope", facts["scope"])
         return trail.decide(403, "iam_wrong_scope", "403 InvalidSignatureException")
     if not trail.passed("sigv4", presentation.secret_valid, "secret", facts["secret"]):
         return trail.decide(403, "iam_bad_signature", "403 InvalidSignatureException")
