@@ -122,7 +122,7 @@ class PastedRoles:
     explanation: RoleExplanation | None = None
     agrees: bool | None = None
     error_key: str = ""
-    reason: str = ""
+    params: dict[str, str] = field(default_factory=dict)  # the error message's
 
 
 @dataclass

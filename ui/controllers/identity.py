@@ -98,9 +98,9 @@ def explain_pasted(text: str) -> PastedRoles | None:
 
 def _pasted(text: str, view: IdentityView) -> PastedRoles:
     try:
-        pool_roles = parse_pool_roles(text)
+        pool_roles = parse_pool_roles(text, target().identity_pool_id)
     except PoolRolesError as error:
-        return PastedRoles(text, error_key=error.key, reason=error.reason)
+        return PastedRoles(text, error_key=error.key, params=error.params)
     explanation = _explain(target(), view.id_token, pool_roles)
     result = session().result(view.step)
     if explanation is None or result is None:

@@ -53,7 +53,7 @@ def use_aws() -> None:
     try:
         chosen = target_from_settings({**configured_settings(), **{k: v for k, v in typed.items() if v}})
     except TargetConfigError as error:
-        session().target_error = ("", str(error))
+        session().target_error = ("", error.text(session().lang))
         return
     session().switch_target(chosen)
 

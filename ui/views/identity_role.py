@@ -45,7 +45,7 @@ def _pasted_explanation() -> tuple[RoleExplanation | None, bool | None]:
         st.info(t("identity_page.role.no_config"))
         return None, None
     if pasted.error_key:
-        st.error(t(pasted.error_key, reason=pasted.reason))
+        st.error(t(pasted.error_key, **pasted.params))
     return pasted.explanation, pasted.agrees
 
 
