@@ -49,9 +49,24 @@ def _pasted_explanation() -> tuple[RoleExplanation | None, bool | None]:
     return pasted.explanation, pasted.agrees
 
 
+def _own_credentials(looked_up: StepResult | None) -> None:
+    """A dashboard run by the learner alone may sign GetIdentityPoolRoles with their credentials;
+    the last refusal (unsigned, or of their credentials) says why it is needed."""
+    if not controller.offers_own_credentials():
+        return
+    if looked_up is not None:
+        render_failure(looked_up)
+    st.button(t("polish.roles.use_my_credentials"), key="identity_roles_signed",
+              on_click=controller.read_roles_with_my_credentials)
+    st.caption(t("polish.roles.use_my_credentials_help"))
+
+
 def _explanation(view: IdentityView) -> tuple[RoleExplanation | None, bool | None]:
     looked_up = session().result("pool_roles")
-    return (view.explanation, view.agrees) if looked_up is not None and looked_up.ok else _pasted_explanation()
+    if looked_up is not None and looked_up.ok:
+        return view.explanation, view.agrees
+    _own_credentials(looked_up)
+    return _pasted_explanation()
 
 
 def _render_verdict(agrees: bool | None) -> None:
