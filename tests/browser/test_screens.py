@@ -77,6 +77,11 @@ def _screenshot(page: Page, name: str) -> Path:
     return path
 
 
+# A code box whose text runs past its right edge (it scrolls sideways: the rest is out of view).
+_SIDEWAYS_CODE = """(root) => [...root.querySelectorAll("[data-testid='stCode'] pre, [data-testid='stCode'] code")]
+    .filter(el => el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+    .map(el => (el.innerText || '').slice(0, 60))"""
+
 MATRIX = ".st-key-api_matrix_table"  # checked on its own, below
 
 
@@ -119,6 +124,9 @@ def _identity(page: Page, lang: str) -> None:
     success = re.compile(f"^{re.escape(before)}.+{re.escape(after)}$")
     expect(page.get_by_text(success)).to_be_visible(timeout=driver.SLOW)
     _nothing_cut(page, "identity_pool")
+    # The role's tab: its reasons quote the ~90-character role-mapping key; no code box hides a part.
+    role = page.get_by_role("tabpanel", name=_t(lang, "identity_page.role.heading"))
+    assert role.evaluate(_SIDEWAYS_CODE) == [], "a code box scrolls sideways in the role's tab"
 
 
 def _api(page: Page, lang: str) -> None:

@@ -314,3 +314,16 @@ def test_serving_a_room_the_learner_pastes_instead(monkeypatch):
     _click(app, "Exchange the ID token for AWS credentials")
     assert not [b for b in app.button if b.label == "Use my AWS credentials"]
     assert app.text_area(key="identity_pasted_roles") is not None
+
+
+def test_after_the_exchange_the_details_fold_into_tabs_and_an_expander():
+    """Issue 18: the page's first screen is the button and the result; the Logins explanation is
+    folded once there is a result, and the role, the wire and the look-ups are one tab each."""
+    app = _signed_in("alice")
+    [given] = [e for e in app.expander if e.label == "What the identity pool is given"]
+    assert given.proto.expanded  # nothing to show yet: the explanation is the first screen
+    _click(app, "Exchange the ID token for AWS credentials")
+    [given] = [e for e in app.expander if e.label == "What the identity pool is given"]
+    assert not given.proto.expanded
+    assert [tab.label for tab in app.tabs][:3] == ["Which role, and why", "On the wire",
+                                                   "How the lab looked the role up, on the wire"]

@@ -108,7 +108,6 @@ def render_lookups(view: IdentityView) -> None:
     lookups = {step: looked_up for step, looked_up in saved.items() if looked_up is not None}
     if not lookups:
         return
-    st.markdown(f"**{t('identity_page.role.wire')}**")
     tabs = st.tabs([t(f"identity_page.role.wire.{step}") for step in lookups])
     for tab, (step, looked_up) in zip(tabs, lookups.items()):
         with tab:
@@ -119,14 +118,13 @@ def render_lookups(view: IdentityView) -> None:
 
 
 def render_role(view: IdentityView, result: StepResult) -> None:
-    st.subheader(t("identity_page.role.heading"))
+    """Shown in a tab named "Which role, and why" (ui/views/identity_results.py)."""
     _render_assumed(result)
     trace = session().result("role_decision") if "role_decision" in view.lookups else None
     if trace is None:  # on AWS: the lab's explanation is the only one there is
         _render_explanation(view)
         return
-    lab_column, sandbox_column = st.columns(2)
-    with lab_column:
-        _render_explanation(view)
-    with sandbox_column:
-        _render_trace(trace)
+    # One above the other, not side by side: a reason quotes the role-mapping key (the provider
+    # and the client id, ~90 characters without a break), which a half-width column cuts off.
+    _render_explanation(view)
+    _render_trace(trace)
