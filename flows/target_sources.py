@@ -83,7 +83,7 @@ def target_from_settings(settings: Mapping[str, Any]) -> Target:
     missing = [name for name in REQUIRED if not settings.get(name)]
     if missing:
         raise TargetConfigError("polish.target.missing", settings=", ".join(
-            f"{name} ({SETTINGS[name]})" for name in missing))
+            f"{name} (env {SETTINGS[name]})" for name in missing))
     apis = {kind: str(settings[f"{kind}_api_url"]) for kind in ("rest", "http") if settings.get(f"{kind}_api_url")}
     roles = {name: str(settings[f"{name}_role_arn"]) for name in _ROLE_NAMES if settings.get(f"{name}_role_arn")}
     return Target(

@@ -53,5 +53,5 @@ def test_the_export_carries_the_message_in_the_chosen_language():
 def test_missing_target_settings_are_named_in_both_languages():
     with pytest.raises(TargetConfigError) as refused:
         target_from_settings({"region": "eu-west-1"})
-    assert refused.value.message.startswith("Missing settings for an AWS target: user_pool_id (COGNITO_LAB_")
+    assert refused.value.message.startswith("Missing settings for an AWS target: user_pool_id (env COGNITO_LAB_")
     assert _japanese(refused.value.text("ja")) and "user_pool_id" in refused.value.text("ja")
