@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ui.views.api_table import CELL_WIDTH, INDEX_WIDTH
+from ui.widgets.table import TABLE_TESTID
 
 pytestmark = pytest.mark.browser
 HEADER_HEIGHT = ROW_HEIGHT = 35  # st.dataframe's defaults (one line per row)
@@ -53,7 +54,7 @@ def test_fill_the_matrix_and_open_a_cell(page: Page, dashboard_url: str):
     page.get_by_role("tab", name="The authorizer's reasoning").click()
     reasoning = page.get_by_role("tabpanel", name="The authorizer's reasoning")
     expect(reasoning).to_contain_text("The authorizer's reasoning, step by step")
-    expect(reasoning.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    expect(reasoning.locator(f"table[data-testid='{TABLE_TESTID}']").first).to_be_visible()  # wraps, never cut
 
     page.get_by_role("tab", name="curl and signing").click()
     curl = page.get_by_role("tabpanel", name="curl and signing")

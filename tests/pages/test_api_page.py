@@ -11,6 +11,7 @@ from flows import signin
 from flows.export import export_markdown, ordered
 from flows.target import Target
 from tests.conftest import ROOT
+from tests.pages.tables import static_tables
 
 # The matrix's short column headings (ui/views/api_table.header; its caption spells them out).
 OAUTH = "OAuth code"
@@ -165,7 +166,7 @@ def test_opening_a_signed_cell_shows_curl_canonical_request_and_identity():
     assert any(c.value.startswith("AWS4-HMAC-SHA256\n") for c in app.code)  # the string to sign
     identity_context = app.json[0].value
     assert "cognitoIdentityId" in identity_context and "authenticated" in identity_context
-    reasoning = " ".join(app.dataframe[2].value.iloc[:, 0].tolist())  # after the matrix and the verdict
+    reasoning = " ".join(static_tables(app)[1].iloc[:, 0].tolist())  # after the verdict
     assert "execute-api:Invoke" in reasoning
 
 
@@ -189,7 +190,7 @@ def test_opening_a_token_cell_shows_claims_reasoning_and_bearer_curl():
     _open(app, "rest", "/profile", NATIVE_ACCESS)
     assert any(e.value == "HTTP 401" for e in app.error)
     assert "curl -X GET" in _texts(app, "code") and "Authorization: Bearer eyJ" in _texts(app, "code")
-    reasoning = app.dataframe[2].value.iloc[:, 0].tolist()
+    reasoning = static_tables(app)[1].iloc[:, 0].tolist()
     assert any("accepts only an ID token; this is a token with token_use access" in step for step in reasoning)
     assert _api_call_status(app) == 401
 
@@ -233,7 +234,7 @@ def test_tamper_with_a_claim():
     _broken(app, "Tamper with a claim")
     assert any(e.value == "HTTP 401" for e in app.error)
     assert "superusers" in _texts(app, "code")
-    assert "signature: invalid" in app.dataframe[4].value.iloc[:, 2].tolist()  # the broken call's reasoning
+    assert "signature: invalid" in static_tables(app)[3].iloc[:, 2].tolist()  # the broken call's reasoning
     assert "The signature check refused it" in _texts(app, "info")  # explained by difference
 
 
@@ -292,7 +293,8 @@ def test_everything_renders_in_both_languages(lang):
     _run(_button(app, "Tamper with a claim").click().run())
     app.session_state["lab"].lang = lang
     _run(app.run())
-    texts = _texts(app) + "\n".join(d.value.to_string() for d in app.dataframe) + "\n".join(b.label for b in app.button)
+    texts = (_texts(app) + "\n".join(d.value.to_string() for d in app.dataframe)
+             + "\n".join(frame.to_string() for frame in static_tables(app)) + "\n".join(b.label for b in app.button))
     assert "⟦" not in texts
 
 
@@ -318,5 +320,4 @@ def test_matrix_cells_are_short_and_the_opened_cell_keeps_the_error():
     assert max(len(text) for text in matrix.to_numpy().ravel()) <= 12
     assert _cell(matrix, app, "rest", "/iam", "ID token") == "🔴 403 ✔"
     _open(app, "rest", "/iam", "ID token")
-    assert "IncompleteSignatureException" in _texts(app, "error", "code", "markdown", "caption") + str(
-        [d.value for d in app.dataframe])
+    assert "IncompleteSignatureException" in static_tables(app)[0].to_string()  # the verdict's outcome
