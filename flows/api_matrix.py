@@ -280,8 +280,9 @@ def scoped_token_by_code(target: Target, username: str, password: str,
     pkce = oauth.new_pkce()
     try:
         url = oauth.authorize_url(target, OAUTH_CLIENT, pkce, ("openid", *scopes))
-    except oauth.NoDomainError as error:
-        return StepResult("api_oauth_token", failure=AwsFailure("no_domain", str(error), None, "meaning.oauth.no_domain"))
+    except oauth.NoDomainError:
+        return StepResult("api_oauth_token", failure=AwsFailure.lab("no_domain", "polish.fail.no_domain",
+                                                                     "meaning.oauth.no_domain"))
     parts = [oauth.open_sign_in_page(target, url)]
     if parts[-1].ok and "form" in parts[-1].outputs:
         parts.append(oauth.submit_sign_in(target, parts[-1].outputs["form"], username, password, pkce.state))
@@ -295,9 +296,8 @@ def scoped_token_by_client_credentials(target: Target, scopes: tuple[str, ...],
     """client_credentials for the machine client: an access token with `scopes` and no user.
     `step` names the result: the page asks for this token for two reasons, kept apart."""
     if MACHINE_CLIENT not in target.clients:
-        return StepResult(step, failure=AwsFailure(
-            "invalid_client", "This target has no machine (client_credentials) app client.", None,
-            "meaning.oauth.invalid_client"))
+        return StepResult(step, failure=AwsFailure.lab("invalid_client", "polish.fail.no_machine_client",
+                                                       "meaning.oauth.invalid_client"))
     return _merged(step, [oauth.client_credentials(target, MACHINE_CLIENT, scopes)])
 
 

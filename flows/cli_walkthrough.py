@@ -67,12 +67,12 @@ def run_walkthrough_command(args: argparse.Namespace) -> int:
         try:
             return _run_on(_aws_target(args), username, password, args)
         except TargetConfigError as error:
-            print(i18n.text("cli.error", args.lang, reason=error), file=sys.stderr)
+            print(i18n.text("cli.error", args.lang, reason=error.text(args.lang)), file=sys.stderr)
             return EXIT_USAGE
     try:
         process, topology = start_sandbox_process()
     except TargetConfigError as error:
-        print(i18n.text("cli.error", args.lang, reason=error), file=sys.stderr)
+        print(i18n.text("cli.error", args.lang, reason=error.text(args.lang)), file=sys.stderr)
         return EXIT_FAILED
     try:
         user = topology["users"][0]

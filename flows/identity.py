@@ -175,8 +175,7 @@ def get_credentials_basic(target: Target, id_token: str | None, role_arn: str | 
     result = StepResult("identity_pool_basic", recorder.exchanges, notes=_basic_notes(target))
     chosen_role = role_arn or target.roles.get("authenticated" if id_token else "unauthenticated")
     if not chosen_role:
-        result.failure = AwsFailure("NoRoleArn", "The basic flow needs a role ARN.", None,
-                                    "meaning.identity.basic_needs_role")
+        result.failure = AwsFailure.lab("NoRoleArn", "polish.fail.no_role_arn", "meaning.identity.basic_needs_role")
         return result
     try:
         logins = logins_map(target, id_token) if id_token else {}

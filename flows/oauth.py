@@ -29,6 +29,7 @@ import jwt
 import requests
 from requests.cookies import RequestsCookieJar
 
+from flows import i18n
 from flows.capture import Recorder
 from flows.errors import FlowsError
 from flows.steps import AwsFailure, Note, StepResult
@@ -82,7 +83,7 @@ def authorize_url(target: Target, client_name: str, pkce: Pkce, scopes: tuple[st
                   redirect_uri: str = LAB_REDIRECT_URI) -> str:
     """The URL that starts a browser sign-in (aws-facts.md §3.1). Needs the target's domain."""
     if not target.domain:
-        raise NoDomainError("This target has no user pool domain: the OAuth endpoints need one.")
+        raise NoDomainError(i18n.text("polish.fail.no_domain"))
     parameters = {"response_type": "code", "client_id": target.client(client_name).client_id,
                   "redirect_uri": redirect_uri, "state": pkce.state, "scope": " ".join(scopes),
                   "code_challenge": pkce.challenge, "code_challenge_method": pkce.method, "nonce": pkce.nonce}
@@ -219,7 +220,7 @@ def _sign_in_page_notes(target: Target) -> list[Note]:
 def _has_domain(target: Target, result: StepResult) -> bool:
     if target.domain:
         return True
-    result.failure = AwsFailure("no_domain", "This target has no user pool domain.", None, "meaning.oauth.no_domain")
+    result.failure = AwsFailure.lab("no_domain", "polish.fail.no_domain", "meaning.oauth.no_domain")
     return False
 
 
@@ -262,11 +263,12 @@ def _callback_into(result: StepResult, location: str, expected_state: str | None
     if "error" in query:
         result.failure = _failure(query["error"], query.get("error_description", ""), None)
     elif "code" not in query:
-        result.failure = AwsFailure("invalid_request", f"No code in the redirect: {location}", None,
-                                    "meaning.oauth.no_code")
+        result.failure = AwsFailure.lab("invalid_request", "polish.fail.no_code", "meaning.oauth.no_code",
+                                        location=location)
     elif expected_state is not None and query.get("state") != expected_state:
         # A state the app did not send means the redirect was not the answer to its request.
-        result.failure = _failure("state_mismatch", f"Expected state {expected_state!r}, got {query.get('state')!r}", None)
+        result.failure = _lab_failure("state_mismatch", "polish.fail.state_mismatch", expected=expected_state,
+                                      got=query.get("state"))
     else:
         result.notes.append(Note("note.oauth.state", DOC_AUTHORIZE))
     # A code that failed the state check is withheld: the app must not redeem it.
@@ -307,7 +309,14 @@ def _check_nonce(result: StepResult, nonce: str) -> None:
     # Only the claim is read here; verifying the signature is the tokens leg's job.
     claims = jwt.decode(id_token, options={"verify_signature": False})
     if claims.get("nonce") != nonce:
-        result.failure = _failure("nonce_mismatch", f"Expected nonce {nonce!r}, got {claims.get('nonce')!r}", None)
+        result.failure = _lab_failure("nonce_mismatch", "polish.fail.nonce_mismatch", expected=nonce,
+                                      got=claims.get("nonce"))
+
+
+def _lab_failure(code: str, key: str, **params: Any) -> AwsFailure:
+    """A check the lab makes itself (the state, the nonce): its own words, in both languages."""
+    return AwsFailure.lab(code, key, f"meaning.oauth.{code}" if code in EXPLAINED_ERRORS else "",
+                          **{name: repr(value) for name, value in params.items()})
 
 
 def _failure(code: str, message: str, status: int | None) -> AwsFailure:

@@ -1,6 +1,7 @@
 """An identity pool's role configuration as the learner pastes it (the output of
 `aws cognito-identity get-identity-pool-roles`, aws-facts.md §4.4), checked for the shape that
-`flows.roles.explain_role` reads, so a wrong paste is a message and never a crash; and the
+`flows.roles.explain_role` reads and for the pool it belongs to, so a wrong paste is a message
+(in the learner's language) and never a crash; and the
 identity id a run got, also when a later call failed."""
 
 from __future__ import annotations
@@ -8,21 +9,24 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from flows import i18n
 from flows.errors import FlowsError
 from flows.roles import RoleExplanation
 from flows.steps import StepResult
 
 MATCH_TYPES = frozenset({"Equals", "Contains", "StartsWith", "NotEqual"})
 MAPPING_TYPES = frozenset({"Token", "Rules"})
+AMBIGUOUS_RESOLUTIONS = frozenset({"AuthenticatedRole", "Deny"})
 RULE_FIELDS = ("Claim", "MatchType", "Value", "RoleARN")
 
 
 class PoolRolesError(FlowsError, ValueError):
-    """A pasted configuration the lab can't read: `key` is the message, `reason` the detail."""
+    """A pasted configuration the lab can't read: `key` and `params` are the message in the
+    catalogues (`message` is its English, for logs)."""
 
-    def __init__(self, key: str, reason: str = "") -> None:
-        super().__init__(reason or key)
-        self.key, self.reason = key, reason
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(i18n.text(key, "en", **params))
+        self.key, self.params = key, params
 
 
 def _is_rule(rule: Any) -> bool:
@@ -30,31 +34,49 @@ def _is_rule(rule: Any) -> bool:
             and rule["MatchType"] in MATCH_TYPES)
 
 
-def _is_mapping(mapping: Any) -> bool:
-    if not isinstance(mapping, dict) or mapping.get("Type") not in MAPPING_TYPES:
-        return False
-    rules = (mapping.get("RulesConfiguration") or {}).get("Rules", []) if mapping["Type"] == "Rules" else []
-    return isinstance(rules, list) and all(_is_rule(rule) for rule in rules)
+def _as_object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PoolRolesError("polish.roles.not_object", where=where)
+    return value
 
 
-def _checked(pasted: Mapping[str, Any]) -> dict[str, Any]:
-    roles, mappings = pasted.get("Roles") or {}, pasted.get("RoleMappings") or {}
-    if not isinstance(roles, dict) or not all(isinstance(arn, str) for arn in roles.values()):
-        raise PoolRolesError("identity_page.role.paste_shape")
-    if not isinstance(mappings, dict) or not all(_is_mapping(mapping) for mapping in mappings.values()):
-        raise PoolRolesError("identity_page.role.paste_shape")
-    return {"Roles": roles, "RoleMappings": mappings}
+def _check_roles(roles: Any) -> None:
+    for name, arn in _as_object(roles, "Roles").items():
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            raise PoolRolesError("polish.roles.not_an_arn", name=str(name))
 
 
-def parse_pool_roles(text: str) -> dict[str, Any]:
-    """`{"Roles": …, "RoleMappings": …}` from pasted JSON; PoolRolesError if it isn't that."""
+def _check_mapping(provider: str, mapping: Any) -> None:
+    mapping = _as_object(mapping, f"RoleMappings[{provider}]")
+    if mapping.get("Type") not in MAPPING_TYPES:
+        raise PoolRolesError("polish.roles.mapping_type", provider=provider)
+    if mapping.get("AmbiguousRoleResolution", "AuthenticatedRole") not in AMBIGUOUS_RESOLUTIONS:
+        raise PoolRolesError("polish.roles.ambiguous", provider=provider)
+    if mapping["Type"] == "Rules":
+        rules = _as_object(mapping.get("RulesConfiguration"), f"RoleMappings[{provider}].RulesConfiguration").get("Rules")
+        if not isinstance(rules, list) or not all(_is_rule(rule) for rule in rules):
+            raise PoolRolesError("polish.roles.rules", provider=provider, fields=", ".join(RULE_FIELDS))
+
+
+def parse_pool_roles(text: str, identity_pool_id: str | None = None) -> dict[str, Any]:
+    """`{"Roles": …, "RoleMappings": …}` from the pasted output of `aws cognito-identity
+    get-identity-pool-roles`; PoolRolesError if it isn't that. With identity_pool_id, the output
+    of another pool is refused: its roles would explain nothing here."""
     try:
         pasted = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PoolRolesError("identity_page.role.paste_invalid", error.msg) from None
-    if not isinstance(pasted, dict):
+        raise PoolRolesError("identity_page.role.paste_invalid",
+                             reason=f"{error.msg} ({error.lineno}:{error.colno})") from None
+    if not isinstance(pasted, dict) or not ({"Roles", "RoleMappings"} & pasted.keys()):
         raise PoolRolesError("identity_page.role.paste_shape")
-    return _checked(pasted)
+    pasted_pool = pasted.get("IdentityPoolId")
+    if identity_pool_id and pasted_pool and pasted_pool != identity_pool_id:
+        raise PoolRolesError("polish.roles.other_pool", pasted=str(pasted_pool), expected=identity_pool_id)
+    roles, mappings = pasted.get("Roles") or {}, pasted.get("RoleMappings") or {}
+    _check_roles(roles)
+    for provider, mapping in _as_object(mappings, "RoleMappings").items():
+        _check_mapping(str(provider), mapping)
+    return {"Roles": roles, "RoleMappings": mappings}
 
 
 def identity_id_of(result: StepResult) -> str | None:

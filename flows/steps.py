@@ -33,9 +33,22 @@ class AwsFailure:
     message: str
     status: int | None = None
     meaning_key: str = ""  # what it means for the learner, as a message key
+    # The lab's own message (not AWS's, which stays as AWS wrote it): its catalogue key and
+    # params; `message` holds its English, for logs and the command line's JSON.
+    message_key: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def lab(cls, code: str, message_key: str, meaning_key: str = "", **params: Any) -> "AwsFailure":
+        """A failure the lab itself finds (no AWS answer to quote), in the learner's language."""
+        return cls(code, i18n.text(message_key, "en", **params), None, meaning_key, message_key, dict(params))
 
     def meaning(self, lang: str = "en") -> str:
         return i18n.text(self.meaning_key, lang) if self.meaning_key else ""
+
+    def text(self, lang: str = "en") -> str:
+        """The message to show: AWS's words as they are, the lab's own in `lang`."""
+        return i18n.text(self.message_key, lang, **self.params) if self.message_key else self.message
 
 
 @dataclass
@@ -60,12 +73,17 @@ class StepResult:
         outputs = json.loads(json.dumps(self.outputs, default=_as_json))
         exported = {
             "step": self.step, "ok": self.ok,
-            "failure": None if self.failure is None else {**vars(self.failure), "meaning": self.failure.meaning(lang)},
+            "failure": None if self.failure is None else _failure_json(self.failure, lang),
             "outputs": outputs if reveal_secrets else mask_mapping(outputs),
             "notes": [{"text": n.text(lang), "doc": n.doc, "fidelity": n.fidelity} for n in self.notes],
             "exchanges": [e.to_json() for e in exchanges],
         }
         return exported if include_signatures else elide_signatures(exported)
+
+
+def _failure_json(failure: AwsFailure, lang: str) -> dict[str, Any]:
+    return {"code": failure.code, "message": failure.text(lang), "status": failure.status,
+            "meaning_key": failure.meaning_key, "meaning": failure.meaning(lang)}
 
 
 def _as_json(value: Any) -> Any:

@@ -17,6 +17,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from flows import i18n
 from flows.errors import FlowsError
 from flows.target import ApiRoute, AppClient, Target
 
@@ -67,13 +68,21 @@ TEMPLATE_ROUTES = (
 
 
 class TargetConfigError(FlowsError, ValueError):
-    """The settings do not describe a usable target; the message says what is missing."""
+    """The settings do not describe a usable target; the message says what is missing. `key` and
+    `params` are the message in the catalogues, `message` its English (for logs)."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(i18n.text(key, "en", **params))
+        self.key, self.params = key, params
+
+    def text(self, lang: str = "en") -> str:
+        return i18n.text(self.key, lang, **self.params)
 
 
 def target_from_settings(settings: Mapping[str, Any]) -> Target:
     missing = [name for name in REQUIRED if not settings.get(name)]
     if missing:
-        raise TargetConfigError("Missing settings for an AWS target: " + ", ".join(
+        raise TargetConfigError("polish.target.missing", settings=", ".join(
             f"{name} (env {SETTINGS[name]})" for name in missing))
     apis = {kind: str(settings[f"{kind}_api_url"]) for kind in ("rest", "http") if settings.get(f"{kind}_api_url")}
     roles = {name: str(settings[f"{name}_role_arn"]) for name in _ROLE_NAMES if settings.get(f"{name}_role_arn")}
@@ -103,8 +112,7 @@ def stack_region(region: str | None = None) -> str:
     (AWS_PROFILE or default) region. AWS_REGION is not read by boto3, so neither is it here."""
     resolved = region or boto3.session.Session().region_name
     if not resolved:
-        raise TargetConfigError("No region for the stack: pass --region, set AWS_DEFAULT_REGION, "
-                                "or set a region in your AWS profile (aws configure).")
+        raise TargetConfigError("polish.target.no_region")
     return resolved
 
 
@@ -148,5 +156,5 @@ def start_sandbox_process() -> tuple[subprocess.Popen[str], dict[str, Any]]:
     if not line:
         process.kill()
         error = process.stderr.read() if process.stderr else ""
-        raise TargetConfigError(f"The sandbox did not start: {error.strip() or 'no output'}")
+        raise TargetConfigError("polish.target.sandbox_failed", output=error.strip() or "—")
     return process, json.loads(line)

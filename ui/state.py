@@ -136,7 +136,7 @@ class PastedRoles:
     explanation: RoleExplanation | None = None
     agrees: bool | None = None
     error_key: str = ""
-    reason: str = ""
+    params: dict[str, str] = field(default_factory=dict)  # the error message's
 
 
 @dataclass
@@ -196,6 +196,9 @@ class LabSession:
     lang: str = "en"
     reveal_secrets: bool = False
     target_error: tuple[str, str] | None = None  # the target panel's last refusal (key or "", detail), shown once
+    # Everything the last "Load from stack" read (the other clients, their secrets, the role ARNs),
+    # not only the panel's text fields: "Use AWS" builds the target from all of it.
+    stack_settings: dict[str, str] = field(default_factory=dict, repr=False)
     tokens: dict[str, str] = field(default_factory=dict)
     tokens_from: Origin = field(default_factory=Origin)
     results: dict[str, StepResult] = field(default_factory=dict)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ui.views.api_table import CELL_WIDTH, INDEX_WIDTH
+from ui.widgets.table import TABLE_TESTID
 
 pytestmark = pytest.mark.browser
 HEADER_HEIGHT = ROW_HEIGHT = 35  # st.dataframe's defaults (one line per row)
@@ -39,7 +40,7 @@ def test_fill_the_matrix_and_open_a_cell(page: Page, dashboard_url: str):
     page.get_by_role("button", name="Fill the matrix (call every cell)").click()
     grid = page.locator("[data-testid='stDataFrame']").first
     expect(grid).to_be_visible()
-    expect(grid).to_contain_text("Access token (OAuth client_credentials)")  # the grid's accessible copy
+    expect(grid).to_contain_text("OAuth M2M")  # the grid's accessible copy: the short heading
 
     _click_cell(page, row=2, column=2)  # REST GET /items (with its scope) × the OAuth access token
     heading = re.compile(r"^REST GET \/items · Cognito \+ scope × Access token \(OAuth client_credentials\)$")
@@ -53,7 +54,7 @@ def test_fill_the_matrix_and_open_a_cell(page: Page, dashboard_url: str):
     page.get_by_role("tab", name="The authorizer's reasoning").click()
     reasoning = page.get_by_role("tabpanel", name="The authorizer's reasoning")
     expect(reasoning).to_contain_text("The authorizer's reasoning, step by step")
-    expect(reasoning.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    expect(reasoning.locator(f"table[data-testid='{TABLE_TESTID}']").first).to_be_visible()  # wraps, never cut
 
     page.get_by_role("tab", name="curl and signing").click()
     curl = page.get_by_role("tabpanel", name="curl and signing")

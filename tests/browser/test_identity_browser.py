@@ -39,7 +39,9 @@ def test_exchange_the_id_token_and_see_the_chosen_role(page: Page, dashboard_url
     page.get_by_role("button", name="Exchange the ID token for AWS credentials").click()
     expect(page.get_by_text(re.compile(r"Credentials for identity us-east-1:"))).to_be_visible()
     _idle(page)
-    expect(page.get_by_role("heading", name="Which role, and why")).to_be_visible()
+    # The role, the wire and the look-ups are tabs under the result; the role's is open first.
+    expect(page.get_by_role("tab", name="Which role, and why", selected=True)).to_be_visible()
+    expect(page.get_by_role("tab", name="On the wire", exact=True)).to_be_visible()
     # alice is in the admins group: her token's cognito:preferred_role is the admins role.
     expect(_main(page).get_by_text(re.compile(r"assumed-role/CognitoLab-\w+-Admins/")).first).to_be_visible()
     expect(page.get_by_text("The lab's explanation and the identity pool's answer agree.")).to_be_visible()

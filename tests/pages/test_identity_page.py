@@ -247,7 +247,10 @@ def test_when_the_pool_roles_are_unreadable_the_learner_may_paste_them(monkeypat
     # A mapping rule without its fields: said so, never a crash (nor a bug hidden by a broad except).
     broken_rule = {"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}
     app.text_area(key="identity_pasted_roles").set_value(json.dumps(broken_rule)).run()
-    assert not app.exception and any("does not have the shape" in e.value for e in app.error)
+    assert not app.exception and any("each rule needs Claim" in e.value for e in app.error)
+    other_pool = {**pool_roles, "IdentityPoolId": "us-east-1:another-pool"}  # another pool's roles explain nothing here
+    app.text_area(key="identity_pasted_roles").set_value(json.dumps(other_pool)).run()
+    assert any("us-east-1:another-pool" in e.value and "not of this target's" in e.value for e in app.error)
     app.text_area(key="identity_pasted_roles").set_value(json.dumps(pool_roles)).run()
     assert "no cognito:preferred_role" in _codes_text(app)
     assert any("agree" in s.value for s in app.success)
@@ -269,3 +272,58 @@ def test_claims_from_the_token_are_shown_as_text_never_as_markdown_or_html():
     assert not [text for text in shown_as_markdown if "onerror" in text]
     assert any(hostile in c.value for c in app.code)
     assert all("<img" not in h.value for h in app.html)  # render_segments escapes
+
+
+def _on_aws_without_a_key(app: AppTest) -> AppTest:
+    """The sandbox standing in for AWS, where the lab holds no key: GetIdentityPoolRoles goes
+    unsigned and is refused (aws-facts.md §0: it is an administrative, signed call)."""
+    lab = app.session_state["lab"]
+    lab.target = dataclasses.replace(lab.target, kind="aws", account=None)
+    return app
+
+
+def _learners_credentials(monkeypatch, app: AppTest, tmp_path) -> None:
+    """The learner's own AWS credentials, in the environment boto3 reads: the sandbox's key."""
+    key = app.session_state["lab"].topology["credentials"]
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["secret_access_key"])
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+
+
+def test_on_aws_alone_the_learner_may_sign_the_role_lookup_with_their_credentials(monkeypatch, tmp_path):
+    monkeypatch.delenv("COGNITO_LAB_PUBLIC_HOST", raising=False)
+    app = _on_aws_without_a_key(_signed_in("carol"))
+    _click(app, "Exchange the ID token for AWS credentials")
+    assert not app.session_state["lab"].results["pool_roles"].ok  # unsigned: refused
+    _learners_credentials(monkeypatch, app, tmp_path)
+    _button(app, "Use my AWS credentials").click().run()
+    assert not app.exception, app.exception
+    looked_up = app.session_state["lab"].results["pool_roles"]
+    assert looked_up.ok, looked_up.failure
+    signed = dict(looked_up.exchanges[0].request.headers)["Authorization"]
+    assert signed.startswith("AWS4-HMAC-SHA256 Credential=" + app.session_state["lab"].topology["credentials"]["access_key_id"])
+    assert "no cognito:preferred_role" in _codes_text(app)  # the lab's explanation, from the signed read
+    assert any("agree" in s.value for s in app.success)
+
+
+def test_serving_a_room_the_learner_pastes_instead(monkeypatch):
+    """A room's dashboard must not lend the trainer's machine credentials to every attendee."""
+    app = _on_aws_without_a_key(_signed_in("carol"))
+    monkeypatch.setenv("COGNITO_LAB_PUBLIC_HOST", "192.0.2.10")  # TEST-NET-1: never reached
+    _click(app, "Exchange the ID token for AWS credentials")
+    assert not [b for b in app.button if b.label == "Use my AWS credentials"]
+    assert app.text_area(key="identity_pasted_roles") is not None
+
+
+def test_after_the_exchange_the_details_fold_into_tabs_and_an_expander():
+    """Issue 18: the page's first screen is the button and the result; the Logins explanation is
+    folded once there is a result, and the role, the wire and the look-ups are one tab each."""
+    app = _signed_in("alice")
+    [given] = [e for e in app.expander if e.label == "What the identity pool is given"]
+    assert given.proto.expanded  # nothing to show yet: the explanation is the first screen
+    _click(app, "Exchange the ID token for AWS credentials")
+    [given] = [e for e in app.expander if e.label == "What the identity pool is given"]
+    assert not given.proto.expanded
+    assert [tab.label for tab in app.tabs][:3] == ["Which role, and why", "On the wire",
+                                                   "How the lab looked the role up, on the wire"]

@@ -10,7 +10,9 @@ import pytest
 from botocore.credentials import Credentials
 
 from flows.identity import describe_pool_roles
-from flows.pool_roles import PastedRolesError, describe_pool_roles_signed, parse_pool_roles
+from flows.i18n import text as catalogue_text
+from flows.pool_roles import describe_pool_roles_signed
+from flows.role_config import PoolRolesError, parse_pool_roles
 from flows.roles import explain_role
 from tests.sandbox.helpers import admin_client
 from flows.aws import account_credentials
@@ -54,14 +56,17 @@ def test_a_key_the_sandbox_never_issued_is_refused(target):
     assert result.failure.message == "The security token included in the request is invalid."
 
 
-@pytest.mark.parametrize("text, complaint", [
-    ("{not json", "Not JSON"),
-    ("[]", "Roles and RoleMappings"),
-    ('{"Roles": {"authenticated": "not-an-arn"}}', "role ARN"),
-    ('{"RoleMappings": {"p:c": {"Type": "Groups"}}}', "Token or Rules"),
-    ('{"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}', "RoleARN"),
-    ('{"IdentityPoolId": "us-east-1:other", "Roles": {}}', "not of us-east-1:this"),
+@pytest.mark.parametrize("text, key, complaint", [
+    ("{not json", "identity_page.role.paste_invalid", "not valid JSON"),
+    ("[]", "identity_page.role.paste_shape", "Roles and RoleMappings"),
+    ('{"Roles": {"authenticated": "not-an-arn"}}', "polish.roles.not_an_arn", "role ARN"),
+    ('{"RoleMappings": {"p:c": {"Type": "Groups"}}}', "polish.roles.mapping_type", "Token or Rules"),
+    ('{"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}',
+     "polish.roles.rules", "RoleARN"),
+    ('{"IdentityPoolId": "us-east-1:other", "Roles": {}}', "polish.roles.other_pool", "not of this target's"),
 ])
-def test_a_pasted_text_of_the_wrong_shape_says_what_is_wrong(text, complaint):
-    with pytest.raises(PastedRolesError, match=complaint):
+def test_a_pasted_text_of_the_wrong_shape_says_what_is_wrong(text, key, complaint):
+    with pytest.raises(PoolRolesError, match=complaint) as refused:
         parse_pool_roles(text, "us-east-1:this")
+    assert refused.value.key == key
+    assert catalogue_text(key, "ja", **refused.value.params) != catalogue_text(key, "en", **refused.value.params)

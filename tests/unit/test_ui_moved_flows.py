@@ -59,9 +59,11 @@ def test_the_client_secret_in_the_secret_hash_facts_is_marked_secret():
     ("not json", "identity_page.role.paste_invalid"),
     ("[]", "identity_page.role.paste_shape"),
     ('{"RoleMappings": {"p:c": {"Type": "Rules", "RulesConfiguration": {"Rules": [{"Claim": "x"}]}}}}',
-     "identity_page.role.paste_shape"),
-    ('{"RoleMappings": {"p:c": {"Type": "Sometimes"}}}', "identity_page.role.paste_shape"),
-    ('{"Roles": {"authenticated": 1}}', "identity_page.role.paste_shape"),
+     "polish.roles.rules"),
+    ('{"RoleMappings": {"p:c": {"Type": "Sometimes"}}}', "polish.roles.mapping_type"),
+    ('{"RoleMappings": {"p:c": {"Type": "Token", "AmbiguousRoleResolution": "Maybe"}}}', "polish.roles.ambiguous"),
+    ('{"Roles": {"authenticated": 1}}', "polish.roles.not_an_arn"),
+    ('{"Roles": ["arn:aws:iam::1:role/auth"]}', "polish.roles.not_object"),
 ])
 def test_a_wrongly_shaped_paste_is_a_message(text, key):
     with pytest.raises(PoolRolesError) as refused:

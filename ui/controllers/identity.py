@@ -7,17 +7,18 @@ configuration, the sandbox's own record (sandbox only) and the lab's explanation
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import streamlit as st
 
-from flows import identity
+from flows import identity, pool_roles
 from flows.jwt_decode import TokenFormatError
 from flows.role_config import PoolRolesError, agreement, identity_id_of, parse_pool_roles
 from flows.roles import RoleExplanation
-from flows.steps import Note, StepResult
+from flows.steps import AwsFailure, Note, StepResult
 from flows.target import Target
+from ui.room import current_room
 from ui.state import IdentityView, PastedRoles, Presenting, session, target
 
 Who = Literal["user", "guest"]
@@ -98,11 +99,39 @@ def explain_pasted(text: str) -> PastedRoles | None:
 
 def _pasted(text: str, view: IdentityView) -> PastedRoles:
     try:
-        pool_roles = parse_pool_roles(text)
+        pool_roles = parse_pool_roles(text, target().identity_pool_id)
     except PoolRolesError as error:
-        return PastedRoles(text, error_key=error.key, reason=error.reason)
+        return PastedRoles(text, error_key=error.key, params=error.params)
     explanation = _explain(target(), view.id_token, pool_roles)
     result = session().result(view.step)
     if explanation is None or result is None:
         return PastedRoles(text, error_key="identity_page.role.paste_shape")
     return PastedRoles(text, explanation, agreement(explanation, result))
+
+
+def offers_own_credentials() -> bool:
+    """On AWS the lab holds no key for GetIdentityPoolRoles. A dashboard a learner runs for
+    themselves may sign it with their own AWS credentials; one serving a room must not lend the
+    machine's credentials to every attendee, so there the learner pastes the CLI's output."""
+    return target().kind == "aws" and current_room().public_host is None
+
+
+def read_roles_with_my_credentials() -> None:
+    """GetIdentityPoolRoles signed with the learner's own credentials (boto3's chain), and the
+    lab's explanation of the last run from it."""
+    lab, view = session(), session().identity.view
+    if view is None or not offers_own_credentials():
+        return
+    credentials = pool_roles.learner_credentials()
+    if credentials is None:
+        lab.save_result(StepResult("pool_roles", failure=AwsFailure.lab(
+            "NoCredentials", "polish.roles.no_credentials", "meaning.identity.roles_need_iam")))
+        return
+    roles = pool_roles.describe_pool_roles_signed(target(), credentials)
+    lab.save_result(roles)
+    result = lab.result(view.step)
+    if not roles.ok or result is None:
+        return
+    explanation = _explain(target(), view.id_token, roles.outputs["pool_roles"])
+    agrees = agreement(explanation, result) if explanation else None
+    lab.identity.view = replace(view, explanation=explanation, agrees=agrees)

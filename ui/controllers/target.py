@@ -38,22 +38,39 @@ def seed_sandbox(topology: dict[str, Any], generation: int) -> None:
 
 
 def load_stack() -> None:
-    settings = configured_settings()
+    """Read the stack's outputs and clients' secrets; an empty region is None, so boto3 resolves it
+    (profile, AWS_DEFAULT_REGION) as the command line's --stack does."""
+    lab = session()
     try:
-        settings.update(settings_from_stack(st.session_state["aws_stack"], st.session_state.get("aws_region") or "us-east-1"))
-    except Exception as error:  # noqa: BLE001 — any AWS or credential error is shown, not raised
-        session().target_error = ("target.stack_failed", str(error))
+        loaded = settings_from_stack(st.session_state["aws_stack"], st.session_state.get("aws_region") or None)
+    except TargetConfigError as error:
+        lab.target_error = ("target.stack_failed", error.text(lab.lang))
         return
+    except Exception as error:  # noqa: BLE001 — any AWS or credential error is shown, not raised
+        lab.target_error = ("target.stack_failed", str(error))
+        return
+    keep_loaded(loaded)
+
+
+def keep_loaded(loaded: dict[str, str]) -> None:
+    """All of a stack's settings are kept; the panel's text fields show the ones a learner may edit."""
+    session().stack_settings = dict(loaded)
+    settings = {**configured_settings(), **loaded}
     st.session_state.update({f"aws_{name}": settings.get(name, "") for name in FIELDS})
 
 
-def use_aws() -> None:
-    # Endpoint overrides come only from configuration (env or secrets), never from the form.
+def aws_settings() -> dict[str, Any]:
+    """Configuration, then the loaded stack, then what is typed in the panel (non-empty fields).
+    Endpoint overrides come only from configuration (env or secrets), never from the form."""
     typed = {name: st.session_state.get(f"aws_{name}", "") for name in FIELDS}
+    return {**configured_settings(), **session().stack_settings, **{k: v for k, v in typed.items() if v}}
+
+
+def use_aws() -> None:
     try:
-        chosen = target_from_settings({**configured_settings(), **{k: v for k, v in typed.items() if v}})
+        chosen = target_from_settings(aws_settings())
     except TargetConfigError as error:
-        session().target_error = ("", str(error))
+        session().target_error = ("", error.text(session().lang))
         return
     session().switch_target(chosen)
 

@@ -17,6 +17,7 @@ from ui.i18n import t
 from ui.state import session
 from ui.views.api_table import column_label, row_label
 from ui.widgets.step import render_step
+from ui.widgets.table import render_table
 
 _CALL_LABELS = {"id_token": "api.with_id_token", "access_token": "api.with_access_token",
                 "oauth_access_token": "api_page.with_oauth", "credentials": "api_page.with_credentials",
@@ -51,14 +52,14 @@ def render_verdict(cell: Cell) -> None:
             (t("api_page.verdict.predicted"), predicted),
             (t("api_page.verdict.why"), why),
             (t("api_page.verdict.agreement"), t(f"api_page.agreement.{str(cell.agrees).lower()}"))]
-    st.dataframe(pd.DataFrame(rows, columns=[" ", t("api_page.verdict.value")]), hide_index=True, width="stretch")
+    render_table(pd.DataFrame(rows, columns=[" ", t("api_page.verdict.value")]))  # sentences wrap, never cut
 
 
 def render_reasoning(cell: Cell) -> None:
     st.markdown(f"**{t('api_page.reasoning.heading')}**")
     rows = [{t("api_page.reasoning.step"): t(step.key, **step.params), t("api_page.reasoning.result"): _MARKS[step.passed],
              t("api_page.reasoning.detail"): step.detail} for step in cell.reasons]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    render_table(pd.DataFrame(rows))
 
 
 def _render_backend(cell: Cell) -> None:

@@ -62,7 +62,7 @@ def _credentials(tokens: Mapping[str, str], on_get: Callable[[], None]) -> None:
     credentials, last = controller.credentials(), session().result("identity_pool")
     if credentials is not None:
         st.success(t("api_page.present.credentials_ok"))
-        st.code(str(credentials.get("identity_id", "")), language="text")  # an id from the wire
+        st.code(str(credentials.get("identity_id", "")), language="text", wrap_lines=True)  # an id from the wire, in a narrow column
     elif last is not None and not last.ok:
         render_failure(last)  # the identity pool refused: say why, here too
     else:

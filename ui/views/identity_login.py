@@ -15,6 +15,7 @@ from flows.sign_in_facts import claims_of
 from flows.target import Target
 from ui.i18n import t
 from ui.controllers.identity import IdentityChoice
+from ui.state import session
 from ui.widgets.token_card import render_segments
 
 # The claims that decide what the pool does with a token (aws-facts.md §4.1); iss, long and the
@@ -64,7 +65,7 @@ def _render_guest() -> None:
 def _render_signed_in(target: Target, tokens: dict[str, str]) -> None:
     id_claims = claims_of(tokens["id_token"])
     st.caption(t("identity_page.signed_in"))
-    st.code(_signed_in_text(target, id_claims), language="text")
+    st.code(_signed_in_text(target, id_claims), language="text", wrap_lines=True)  # the mapping key is long
     st.caption(t("identity.logins_map"))
     st.code(json.dumps({target.login_provider: "<ID token>"}, indent=2), language="json")
     render_segments(tokens["id_token"])
@@ -74,11 +75,13 @@ def _render_signed_in(target: Target, tokens: dict[str, str]) -> None:
 
 
 def render_login(target: Target, choice: IdentityChoice, tokens: dict[str, str]) -> None:
-    st.subheader(t("identity_page.logins.heading"))
-    if choice.who == "guest":
-        _render_guest()
-    elif not tokens.get("id_token"):
+    """Folded away once there is a result: the first screen shows the button and what came back."""
+    if choice.who == "user" and not tokens.get("id_token"):
         st.info(t("identity.sign_in_first"))
         st.page_link("app_pages/sign_in.py", label=t("leg.sign_in.title"), icon="1️⃣")
-    else:
-        _render_signed_in(target, tokens)
+        return
+    with st.expander(t("identity_page.logins.heading"), expanded=session().identity.view is None):
+        if choice.who == "guest":
+            _render_guest()
+        else:
+            _render_signed_in(target, tokens)

@@ -57,7 +57,7 @@ def _render_identity_id(result: StepResult) -> None:
     identity_id = identity_id_of(result)
     if identity_id:
         st.caption(t("identity_page.identity_id"))
-        st.code(identity_id, language="text")
+        st.code(identity_id, language="text", wrap_lines=True)
 
 
 def _render_view_notes(view: IdentityView) -> None:
@@ -65,20 +65,37 @@ def _render_view_notes(view: IdentityView) -> None:
         render_note(note)
 
 
+def _render_details(view: IdentityView, result: StepResult) -> None:
+    """The role and why, the calls on the wire, the lab's own look-ups: one tab each, so the
+    page's first screen keeps the result (issue 18)."""
+    parts = {"role": view.presented != "access",  # an access token is refused before any role is chosen
+             "wire": result.ok,  # a refusal's wire is shown first, with it
+             "lookups": any(session().result(step) is not None for step in view.lookups)}
+    shown = [name for name, wanted in parts.items() if wanted]
+    if not shown:
+        return
+    labels = {"role": t("identity_page.role.heading"), "wire": t("step.on_the_wire"),
+              "lookups": t("identity_page.role.wire")}
+    for tab, name in zip(st.tabs([labels[name] for name in shown]), shown):
+        with tab:
+            if name == "role":
+                render_role(view, result)
+            elif name == "wire":
+                render_step(result)
+            else:
+                render_lookups(view)
+
+
 def render_enhanced(view: IdentityView, result: StepResult) -> None:
     st.caption(t(f"identity_page.presented.{view.presented}"))
     if result.ok:
         render_credentials(result)
         _render_view_notes(view)
+        st.page_link("app_pages/api_gateway.py", label=t("identity.next"), icon="➡️")
     else:  # the refusal first: it is the lesson
         render_step(result)
         _render_identity_id(result)
-    if view.presented != "access":  # an access token is refused before any role is chosen
-        render_role(view, result)
-    if result.ok:
-        render_step(result)
-        st.page_link("app_pages/api_gateway.py", label=t("identity.next"), icon="➡️")
-    render_lookups(view)
+    _render_details(view, result)
 
 
 # --- the basic flow -----------------------------------------------------------------------------
@@ -102,11 +119,12 @@ def open_id_claims_table(claims: dict[str, Any]) -> pd.DataFrame:
                          for name, value in claims.items()])
 
 
-def render_open_id_token(outputs: dict[str, Any]) -> None:
+def render_open_id_token(outputs: dict[str, Any], heading: bool = False) -> None:
     token = outputs.get("open_id_token")
     if not token:
         return
-    st.subheader(t("identity_page.basic.token_heading"))
+    if heading:  # outside the tab that names it
+        st.subheader(t("identity_page.basic.token_heading"))
     st.caption(t("identity_page.basic.token_caption"))
     render_segments(token)
     if "open_id_token_header" in outputs:
@@ -126,6 +144,11 @@ def render_basic(view: IdentityView, result: StepResult) -> None:
         render_step(result)
         _render_identity_id(result)
     st.info(t("identity_page.basic.no_mapping"))
-    render_open_id_token(result.outputs)
-    if result.ok:
+    if not result.ok:  # the refusal's wire is above; STS may have refused an OpenID token we have
+        render_open_id_token(result.outputs, heading=True)
+        return
+    token_tab, wire_tab = st.tabs([t("identity_page.basic.token_heading"), t("step.on_the_wire")])
+    with token_tab:
+        render_open_id_token(result.outputs)
+    with wire_tab:
         render_step(result)

@@ -45,13 +45,28 @@ def _pasted_explanation() -> tuple[RoleExplanation | None, bool | None]:
         st.info(t("identity_page.role.no_config"))
         return None, None
     if pasted.error_key:
-        st.error(t(pasted.error_key, reason=pasted.reason))
+        st.error(t(pasted.error_key, **pasted.params))
     return pasted.explanation, pasted.agrees
+
+
+def _own_credentials(looked_up: StepResult | None) -> None:
+    """A dashboard run by the learner alone may sign GetIdentityPoolRoles with their credentials;
+    the last refusal (unsigned, or of their credentials) says why it is needed."""
+    if not controller.offers_own_credentials():
+        return
+    if looked_up is not None:
+        render_failure(looked_up)
+    st.button(t("polish.roles.use_my_credentials"), key="identity_roles_signed",
+              on_click=controller.read_roles_with_my_credentials)
+    st.caption(t("polish.roles.use_my_credentials_help"))
 
 
 def _explanation(view: IdentityView) -> tuple[RoleExplanation | None, bool | None]:
     looked_up = session().result("pool_roles")
-    return (view.explanation, view.agrees) if looked_up is not None and looked_up.ok else _pasted_explanation()
+    if looked_up is not None and looked_up.ok:
+        return view.explanation, view.agrees
+    _own_credentials(looked_up)
+    return _pasted_explanation()
 
 
 def _render_verdict(agrees: bool | None) -> None:
@@ -93,7 +108,6 @@ def render_lookups(view: IdentityView) -> None:
     lookups = {step: looked_up for step, looked_up in saved.items() if looked_up is not None}
     if not lookups:
         return
-    st.markdown(f"**{t('identity_page.role.wire')}**")
     tabs = st.tabs([t(f"identity_page.role.wire.{step}") for step in lookups])
     for tab, (step, looked_up) in zip(tabs, lookups.items()):
         with tab:
@@ -104,14 +118,13 @@ def render_lookups(view: IdentityView) -> None:
 
 
 def render_role(view: IdentityView, result: StepResult) -> None:
-    st.subheader(t("identity_page.role.heading"))
+    """Shown in a tab named "Which role, and why" (ui/views/identity_results.py)."""
     _render_assumed(result)
     trace = session().result("role_decision") if "role_decision" in view.lookups else None
     if trace is None:  # on AWS: the lab's explanation is the only one there is
         _render_explanation(view)
         return
-    lab_column, sandbox_column = st.columns(2)
-    with lab_column:
-        _render_explanation(view)
-    with sandbox_column:
-        _render_trace(trace)
+    # One above the other, not side by side: a reason quotes the role-mapping key (the provider
+    # and the client id, ~90 characters without a break), which a half-width column cuts off.
+    _render_explanation(view)
+    _render_trace(trace)

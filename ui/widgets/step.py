@@ -38,7 +38,7 @@ def render_failure(result: StepResult) -> None:
         return
     status = f" (HTTP {failure.status})" if failure.status else ""
     st.error(t("step.failed", code=failure.code, status=status))
-    st.code(failure.message, language="text")
+    st.code(failure.text(session().lang), language="text")
     meaning = failure.meaning(session().lang)
     if meaning:
         st.caption(meaning)
