@@ -21,6 +21,9 @@ from ui.widgets.readable import apply_readable_style
 from ui.classroom import the_classroom
 from ui.widgets.room_sidebar import render_room_sidebar
 
+SPARES_VARIABLE = "COGNITO_LAB_SPARE_TOPOLOGIES"
+DEFAULT_SPARES = 4
+
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 apply_readable_style()
 
@@ -38,6 +41,9 @@ def lab_sandbox() -> SessionTopologies:
     shared, and released only when their code expires (not when a websocket closes)."""
     registry = SessionTopologies(_start_server(), dashboard_url=dashboard_url())
     registry.start_reaper(resume_registry().is_live, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
+    # Topologies seeded ahead, each for exactly one new session: a room opening the lab at once
+    # waits for none (sandbox/sessions.py).
+    registry.start_spares(int(os.environ.get(SPARES_VARIABLE) or DEFAULT_SPARES))
     the_classroom().topologies = registry  # the trainer's "reset the room"
     return registry
 
