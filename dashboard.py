@@ -10,6 +10,7 @@ import streamlit as st
 
 from flows.i18n import LANGUAGES
 from sandbox import SandboxServer, SandboxStartError, SessionTopologies, start_public_sandbox, start_sandbox
+from sandbox.sessions import spares_wanted
 from ui.controllers import target as target_controller
 from ui.i18n import t
 from ui.resume import keep_code_in_url, resume_registry
@@ -20,9 +21,6 @@ from ui.views.target_panel import render_target_panel
 from ui.widgets.readable import apply_readable_style
 from ui.classroom import the_classroom
 from ui.widgets.room_sidebar import render_room_sidebar
-
-SPARES_VARIABLE = "COGNITO_LAB_SPARE_TOPOLOGIES"
-DEFAULT_SPARES = 4
 
 st.set_page_config(page_title="Cognito Lab", page_icon="🔐", layout="wide")
 apply_readable_style()
@@ -43,7 +41,7 @@ def lab_sandbox() -> SessionTopologies:
     registry.start_reaper(resume_registry().is_live, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
     # Topologies seeded ahead, each for exactly one new session: a room opening the lab at once
     # waits for none (sandbox/sessions.py).
-    registry.start_spares(int(os.environ.get(SPARES_VARIABLE) or DEFAULT_SPARES))
+    registry.start_spares(spares_wanted(os.environ, serves_a_room=current_room().public_host is not None))
     the_classroom().topologies = registry  # the trainer's "reset the room"
     return registry
 

@@ -15,17 +15,25 @@ released on `shutdown` and `release_all`.
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from sandbox import topology
 from sandbox.server import SandboxServer
 
 _log = logging.getLogger(__name__)
+# Spares to keep: enough for one person's reloads, or for a whole room opening the lab at the
+# trainer's "now open the lab" (issue 16 sizes a room at 30). COGNITO_LAB_SPARE_TOPOLOGIES overrides.
+SPARES_VARIABLE = "COGNITO_LAB_SPARE_TOPOLOGIES"
+ONE_PERSON_SPARES = 2
+ROOM_SPARES = 30
+# Refill only once no session has taken a spare for this long: while a room is opening the lab,
+# its first runs get the CPU, and the seeding comes after (it costs the same then).
+REFILL_AFTER_QUIET_S = 2.0
 SessionIsActive = Callable[[str], bool]
 
 
@@ -40,6 +48,7 @@ class SessionTopologies:
     _spares: list[dict[str, Any]] = field(default_factory=list)  # seeded ahead, owned by no session yet
     _spares_wanted: int = 0
     _refill: threading.Event = field(default_factory=threading.Event)
+    _last_handout: float = 0.0  # time.monotonic() of the last spare handed out
 
     def acquire(self, session_id: str) -> dict[str, Any]:
         """The session's topology: a spare if one is ready, else seeded now."""
@@ -48,6 +57,7 @@ class SessionTopologies:
                 return self._by_session[session_id]
             if self._spares:
                 spare = self._by_session[session_id] = self._spares.pop(0)
+                self._last_handout = time.monotonic()
                 self._refill.set()
                 return spare
         seeded = topology.seed(self.server, self.dashboard_url)
@@ -103,13 +113,14 @@ class SessionTopologies:
             threading.Thread(target=self._keep_spares, name="cognito-lab-spares", daemon=True).start()
 
     def _keep_spares(self) -> None:
-        _yield_cpu_to_clicks()
         while not self._reaper_stop.is_set():
             self._refill.clear()  # before counting: a hand-out after the count sets it again
             with self._lock:
                 missing = self._spares_wanted - len(self._spares)
             if missing <= 0:
                 self._refill.wait()
+                continue
+            if self._wait_for_quiet():
                 continue
             try:
                 seeded = topology.seed(self.server, self.dashboard_url)
@@ -143,6 +154,15 @@ class SessionTopologies:
         except OSError:
             return False
 
+    def _wait_for_quiet(self) -> bool:
+        """Wait until no spare was handed out for REFILL_AFTER_QUIET_S; True if it had to wait."""
+        with self._lock:
+            since = time.monotonic() - self._last_handout
+        if since >= REFILL_AFTER_QUIET_S:
+            return False
+        self._reaper_stop.wait(REFILL_AFTER_QUIET_S - since)
+        return True
+
     def shutdown(self) -> None:
         with self._lock:
             self._reaper_stop.set()
@@ -154,10 +174,10 @@ class SessionTopologies:
             self.server.stop()
 
 
-def _yield_cpu_to_clicks() -> None:
-    """Seed spares at the lowest priority: on Linux a thread is a task with its own nice value, so
-    the clicks being answered come first whenever the cores are busy."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-    except (AttributeError, OSError):  # not Linux, or not allowed: seed at normal priority
-        pass
+
+def spares_wanted(environ: Mapping[str, str], serves_a_room: bool) -> int:
+    """How many spare topologies to keep (each costs ~0.25 CPU-s to seed and a few hundred kB)."""
+    configured = environ.get(SPARES_VARIABLE, "").strip()
+    if configured:
+        return max(0, int(configured))
+    return ROOM_SPARES if serves_a_room else ONE_PERSON_SPARES

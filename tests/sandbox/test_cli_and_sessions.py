@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sandbox import start_sandbox
-from sandbox.sessions import SessionTopologies
+from sandbox.sessions import ONE_PERSON_SPARES, ROOM_SPARES, SPARES_VARIABLE, SessionTopologies, spares_wanted
 from tests.conftest import ROOT
 from tests.sandbox.helpers import admin_client
 
@@ -88,3 +88,10 @@ def test_a_spare_topology_goes_to_exactly_one_session_and_is_released():
     assert sessions.count() == 0 and server.app.user_pools.count() == 2  # only the two spares are left
     sessions.shutdown()
     assert server.app.user_pools.count() == 0  # the spares went with the sandbox
+
+
+def test_a_room_keeps_a_class_of_spares_and_the_setting_overrides_it():
+    assert spares_wanted({}, serves_a_room=False) == ONE_PERSON_SPARES
+    assert spares_wanted({}, serves_a_room=True) == ROOM_SPARES == 30  # issue 16: up to 30 attendees
+    assert spares_wanted({SPARES_VARIABLE: "5"}, serves_a_room=True) == 5
+    assert spares_wanted({SPARES_VARIABLE: "0"}, serves_a_room=False) == 0
