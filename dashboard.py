@@ -9,8 +9,8 @@ import os
 import streamlit as st
 
 from flows.i18n import LANGUAGES
-from sandbox import SandboxServer, SandboxStartError, SessionTopologies, start_public_sandbox, start_sandbox
-from sandbox.sessions import spares_wanted
+from sandbox import (SandboxServer, SandboxStartError, SessionTopologies, spares_wanted, start_public_sandbox,
+                     start_sandbox)
 from ui.controllers import target as target_controller
 from ui.i18n import t
 from ui.resume import keep_code_in_url, resume_registry

@@ -50,7 +50,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run standalone from anywhere
 
-from sandbox.sessions import ROOM_SPARES  # noqa: E402
+from sandbox import ROOM_SPARES  # noqa: E402
 from bench.load import (RESUMABLE_SECONDS, REAPER_SECONDS, MemorySampler,  # noqa: E402
                         dashboard_process, megabytes, own_cpu_s, percentile, user_pool_count,
                         wait_for_release)

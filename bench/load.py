@@ -45,7 +45,7 @@ from playwright.async_api import Error as PlaywrightError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run standalone from anywhere
 
-from sandbox.sessions import ONE_PERSON_SPARES, SPARES_VARIABLE  # noqa: E402
+from sandbox import ONE_PERSON_SPARES, SPARES_VARIABLE  # noqa: E402
 from sandbox.topology import USERS  # noqa: E402  (the seeded users every session's topology has)
 
 PASSWORDS = {user["username"]: user["password"] for user in USERS}
