@@ -34,6 +34,9 @@ ROOM_SPARES = 30
 # Refill only once no session has taken a spare for this long: while a room is opening the lab,
 # its first runs get the CPU, and the seeding comes after (it costs the same then).
 REFILL_AFTER_QUIET_S = 2.0
+# ...and one spare at a time with a pause between them (a seed takes ~0.2 s): a third of a core,
+# so the clicks that follow a room's opening still find the CPU free (30 spares in ~20 s).
+REFILL_PAUSE_S = 0.5
 SessionIsActive = Callable[[str], bool]
 
 
@@ -134,6 +137,7 @@ class SessionTopologies:
                     self._spares.append(seeded)
             if not keep:
                 topology.release(self.server, seeded)
+            self._reaper_stop.wait(REFILL_PAUSE_S)
 
     def start_reaper(self, is_active: SessionIsActive, every_seconds: float = 30.0) -> None:
         """Release ended sessions' topologies in the background, until `shutdown`."""
