@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox import start_sandbox
+from sandbox import moto_adapter, release, seed, start_sandbox
 from sandbox.sessions import ONE_PERSON_SPARES, ROOM_SPARES, SPARES_VARIABLE, SessionTopologies, spares_wanted
 from tests.conftest import ROOT
 from tests.sandbox.helpers import admin_client
@@ -95,3 +95,14 @@ def test_a_room_keeps_a_class_of_spares_and_the_setting_overrides_it():
     assert spares_wanted({}, serves_a_room=True) == ROOM_SPARES == 30  # issue 16: up to 30 attendees
     assert spares_wanted({SPARES_VARIABLE: "5"}, serves_a_room=True) == 5
     assert spares_wanted({SPARES_VARIABLE: "0"}, serves_a_room=False) == 0
+
+
+def test_moto_parses_its_bundled_key_once_per_process(sandbox_server):
+    # moto re-imported the same bundled RSA key for every CreateUserPool (a third of a seeding's CPU).
+    first, second = seed(sandbox_server), seed(sandbox_server)
+    try:
+        keys = [moto_adapter.find_pool(t["user_pool_id"]).json_web_key for t in (first, second)]
+        assert keys[0] is keys[1]
+    finally:
+        release(sandbox_server, first)
+        release(sandbox_server, second)
