@@ -9,7 +9,8 @@ import os
 import streamlit as st
 
 from flows.i18n import LANGUAGES
-from sandbox import SandboxServer, SandboxStartError, SessionTopologies, start_public_sandbox, start_sandbox
+from sandbox import (SandboxServer, SandboxStartError, SessionTopologies, spares_wanted, start_public_sandbox,
+                     start_sandbox)
 from ui.controllers import target as target_controller
 from ui.i18n import t
 from ui.resume import keep_code_in_url, resume_registry
@@ -38,6 +39,9 @@ def lab_sandbox() -> SessionTopologies:
     shared, and released only when their code expires (not when a websocket closes)."""
     registry = SessionTopologies(_start_server(), dashboard_url=dashboard_url())
     registry.start_reaper(resume_registry().is_live, float(os.environ.get("COGNITO_LAB_REAPER_SECONDS", "30")))
+    # Topologies seeded ahead, each for exactly one new session: a room opening the lab at once
+    # waits for none (sandbox/sessions.py).
+    registry.start_spares(spares_wanted(os.environ, serves_a_room=current_room().public_host is not None))
     the_classroom().topologies = registry  # the trainer's "reset the room"
     return registry
 

@@ -50,9 +50,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run standalone from anywhere
 
+from sandbox import ROOM_SPARES  # noqa: E402
 from bench.load import (RESUMABLE_SECONDS, REAPER_SECONDS, MemorySampler,  # noqa: E402
                         dashboard_process, megabytes, own_cpu_s, percentile, user_pool_count,
-                        wait_for_pools)
+                        wait_for_release)
 
 STEPS = ("open", "sign_in", "tokens", "identity_pool", "api_matrix")
 USERNAMES = ("alice", "bob", "carol")  # the seeded users who sign in with a password alone
@@ -349,6 +350,7 @@ class Server:
     pid: int | None
     sandbox_url: str | None
     log_path: Path | None = None  # when this benchmark started the dashboard
+    spares: int = ROOM_SPARES  # topologies it keeps seeded ahead, owned by no session
 
     def tracebacks(self) -> int | None:
         if self.log_path is None:
@@ -377,11 +379,12 @@ class Server:
 @contextmanager
 def server_for(args: argparse.Namespace) -> Iterator[Server]:
     if args.url:
-        yield Server(args.url, args.server_pid, args.sandbox_url)
+        yield Server(args.url, args.server_pid, args.sandbox_url, spares=args.spares)
         return
     with tempfile.TemporaryDirectory(prefix="cognito-lab-classroom-") as log_dir:
-        with dashboard_process(Path(log_dir)) as dashboard:
-            yield Server(dashboard.url, dashboard.process.pid, dashboard.sandbox_endpoint, dashboard.log_path)
+        with dashboard_process(Path(log_dir), spares=args.spares) as dashboard:
+            yield Server(dashboard.url, dashboard.process.pid, dashboard.sandbox_endpoint, dashboard.log_path,
+                         spares=args.spares)
 
 
 async def phase(server: Server, users: int, window_s: float, timeout_s: float, seed: int) -> dict[str, Any]:
@@ -396,24 +399,25 @@ async def phase(server: Server, users: int, window_s: float, timeout_s: float, s
             "rss_samples_kb": [kb for kb in sampler.samples_kb if kb]}
 
 
-def released_within(server: Server, wanted: int | None, timeout_s: float) -> float | None:
-    if server.sandbox_url is None or wanted is None:
+def released_within(server: Server, baseline: int | None, sessions: int, timeout_s: float) -> float | None:
+    """Seconds from now until the phase's `sessions` topologies are released (the spares stay)."""
+    if server.sandbox_url is None or baseline is None:
         return None
-    return wait_for_pools(server.sandbox_url, wanted, timeout_s)
+    return wait_for_release(server.sandbox_url, max(baseline, server.spares), sessions, timeout_s)
 
 
 async def measure(server: Server, args: argparse.Namespace) -> dict[str, Any]:
     # The first session starts the sandbox and imports everything, as the trainer does before class.
     baseline_pools = server.pools()  # a running dashboard may have sessions of its own
     warm_up = await phase(server, 1, 0, args.timeout, args.seed)
-    warm_released = released_within(server, baseline_pools, args.release_timeout)
+    warm_released = released_within(server, baseline_pools, 1, args.release_timeout)
     alone = await phase(server, 1, 0, args.timeout, args.seed)
-    alone["released_s"] = released_within(server, baseline_pools, args.release_timeout)
+    alone["released_s"] = released_within(server, baseline_pools, 1, args.release_timeout)
     room = await phase(server, args.users, args.window, args.timeout, args.seed)
-    room["released_s"] = released_within(server, baseline_pools, args.release_timeout)
+    room["released_s"] = released_within(server, baseline_pools, args.users, args.release_timeout)
     return {"warm_up_ok": warm_up["walkthroughs"][0].failed_step is None and (warm_released is not None or baseline_pools is None),
             "alone": alone, "room": room, "hwm_kb": server.status_kb("VmHWM"), "rss_after_kb": server.status_kb("VmRSS"),
-            "tracebacks": server.tracebacks()}
+            "tracebacks": server.tracebacks(), "spares": server.spares}
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -461,7 +465,8 @@ def report(args: argparse.Namespace, measured: dict[str, Any]) -> dict[str, Any]
                       "rss_after": megabytes(measured["rss_after_kb"]) or None},
         "release": {"seconds_after_the_room_left": room["released_s"], "seconds_after_one_left": alone["released_s"],
                     "all_released": room["released_s"] is not None, "timeout_s": args.release_timeout,
-                    "reaper_interval_s": REAPER_SECONDS, "streamlit_disconnected_session_ttl_s": RESUMABLE_SECONDS},
+                    "reaper_interval_s": REAPER_SECONDS,
+                    "spare_topologies_kept": measured["spares"], "streamlit_disconnected_session_ttl_s": RESUMABLE_SECONDS},
         "warm_up_ok": measured["warm_up_ok"],
         "dashboard_log_tracebacks": measured["tracebacks"],
     }
@@ -479,6 +484,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--url", help="a running dashboard, e.g. http://127.0.0.1:8501 (default: start one)")
     parser.add_argument("--server-pid", type=int, help="with --url: the dashboard's pid, for CPU and memory")
     parser.add_argument("--sandbox-url", help="with --url: the sandbox's endpoint, for the release")
+    parser.add_argument("--spares", type=int, default=ROOM_SPARES,
+                        help=f"spare topologies the dashboard keeps (default {ROOM_SPARES}, a room's); with --url, "
+                             "its COGNITO_LAB_SPARE_TOPOLOGIES. The release leaves them in place")
     args = parser.parse_args()
     if args.quick:
         args.users, args.window = 3, 2.0

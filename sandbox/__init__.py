@@ -14,7 +14,9 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
 - `seed(server, dashboard_url)` → a topology (JSON-ready dict: pool, clients, users, identity pool, APIs);
   `release(server, topology)` forgets it. `USERS`, `seeded_routes()`, `RESOURCE_SERVER` and `READ_SCOPE`
   describe what every seeded topology holds.
-- `SessionTopologies`: one topology per dashboard session, released when the session ends.
+- `SessionTopologies`: one topology per dashboard session, released when the session ends; it
+  keeps spare topologies seeded ahead (`spares_wanted`, `SPARES_VARIABLE`, `ONE_PERSON_SPARES`,
+  `ROOM_SPARES`), each handed to exactly one session.
 - `SandboxError`: the base of every error the sandbox raises on purpose; `AwsError` those it
   answers on the wire as AWS would.
 - `python -m sandbox`: serve in the foreground and print the seeded topology (`sandbox.__main__`).
@@ -22,10 +24,13 @@ tests in `tests/sandbox/` also reach into internals on purpose (they test the sa
 
 from sandbox.errors import AwsError, SandboxError
 from sandbox.server import SandboxServer, SandboxStartError, start_public_sandbox, start_sandbox
-from sandbox.sessions import SessionTopologies
+from sandbox.sessions import ONE_PERSON_SPARES, ROOM_SPARES, SPARES_VARIABLE, SessionTopologies, spares_wanted
 from sandbox.topology import READ_SCOPE, RESOURCE_SERVER, USERS, release, seed, seeded_routes
 
 __all__ = [
+    "ONE_PERSON_SPARES",
+    "ROOM_SPARES",
+    "SPARES_VARIABLE",
     "READ_SCOPE",
     "RESOURCE_SERVER",
     "USERS",
@@ -37,6 +42,7 @@ __all__ = [
     "release",
     "seed",
     "seeded_routes",
+    "spares_wanted",
     "start_public_sandbox",
     "start_sandbox",
 ]

@@ -11,9 +11,12 @@ Nothing the sandbox adds is stored on moto's objects: that lives in `sandbox.use
 from __future__ import annotations
 
 import datetime
-
+import json
+import threading
 from typing import Any, Callable, Iterable, Protocol
 
+from joserfc import jwk
+from moto.cognitoidp import models as moto_cognitoidp_models
 from moto.cognitoidp.models import CognitoIdpUser, CognitoIdpUserPool, CognitoIdpUserPoolClient, UserStatus
 from moto.cognitoidp.models import CognitoIdpBackend, cognitoidp_backends
 from moto.core.exceptions import JsonRESTError
@@ -227,3 +230,38 @@ def mfa_config(pool: MotoUserPool) -> dict[str, Any]:
     """moto's GetUserPoolMfaConfig answer (MfaConfiguration and the SMS / TOTP settings)."""
     config: dict[str, Any] = pool.backend.get_user_pool_mfa_config(pool.id)
     return config
+
+
+# --- moto's bundled key, parsed once ------------------------------------------------------
+
+class _KeysParsedOnce:
+    """joserfc's `jwk` module as moto's cognitoidp models see it, except that `RSAKey.import_key`
+    parses a given key once per process. moto re-imports the same bundled RSA key for every
+    CreateUserPool (joserfc recovers its primes: ~0.1-0.4 CPU-s a pool, a third of a topology's
+    seeding), although the sandbox never signs with it (`install_token_factory`)."""
+
+    def __init__(self) -> None:
+        self._parsed: dict[str, jwk.RSAKey] = {}
+        self._lock = threading.Lock()
+        self.RSAKey = self  # moto calls jwk.RSAKey.import_key(...)
+
+    def import_key(self, value: Any, *args: Any, **kwargs: Any) -> jwk.RSAKey:
+        if args or kwargs or not isinstance(value, dict):
+            return jwk.RSAKey.import_key(value, *args, **kwargs)
+        text = json.dumps(value, sort_keys=True)  # the key's whole content: a different key parses anew
+        with self._lock:
+            if text not in self._parsed:
+                self._parsed[text] = jwk.RSAKey.import_key(value)
+            return self._parsed[text]
+
+    def __getattr__(self, name: str) -> Any:  # anything else moto may use from joserfc.jwk
+        return getattr(jwk, name)
+
+
+def _parse_moto_key_once() -> None:
+    """Idempotent: installed when this module is first imported, so once per process."""
+    if not isinstance(moto_cognitoidp_models.jwk, _KeysParsedOnce):
+        moto_cognitoidp_models.jwk = _KeysParsedOnce()  # type: ignore[assignment]
+
+
+_parse_moto_key_once()

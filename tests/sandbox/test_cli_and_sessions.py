@@ -6,11 +6,15 @@ import json
 import socket
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import pytest
 from botocore.exceptions import ClientError
 
-from sandbox.sessions import SessionTopologies
+from sandbox import moto_adapter, release, seed, start_sandbox
+from sandbox.sessions import ONE_PERSON_SPARES, ROOM_SPARES, SPARES_VARIABLE, SessionTopologies, spares_wanted
 from tests.conftest import ROOT
 from tests.sandbox.helpers import admin_client
 
@@ -58,3 +62,47 @@ def test_each_session_gets_its_own_topology_and_ended_ones_are_released(sandbox_
     assert admin_client(second, "cognito-idp").describe_user_pool(UserPoolId=second["user_pool_id"])
     sessions.release("session-2")
     assert sessions.count() == 0
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_spare_topology_goes_to_exactly_one_session_and_is_released():
+    server = start_sandbox("127.0.0.1", 0)  # its own: shutdown stops it
+    sessions = SessionTopologies(server)
+    sessions.start_spares(2)
+    _wait_for(lambda: len(sessions.spare_pool_ids()) == 2)
+    ready = sessions.spare_pool_ids()
+    with ThreadPoolExecutor(max_workers=6) as pool:  # six sessions open at the same moment
+        handed = list(pool.map(lambda n: sessions.acquire(f"session-{n}")["user_pool_id"], range(6)))
+    assert len(set(handed)) == 6, "two sessions share a topology"
+    assert set(ready) <= set(handed), "a ready spare was not handed out"
+    assert not set(ready) & set(sessions.spare_pool_ids()), "a handed spare is still offered"
+    _wait_for(lambda: len(sessions.spare_pool_ids()) == 2)  # refilled in the background, fresh
+    assert not set(sessions.spare_pool_ids()) & set(handed)
+    sessions.release_ended(lambda session_id: False)
+    assert sessions.count() == 0 and server.app.user_pools.count() == 2  # only the two spares are left
+    sessions.shutdown()
+    assert server.app.user_pools.count() == 0  # the spares went with the sandbox
+
+
+def test_a_room_keeps_a_class_of_spares_and_the_setting_overrides_it():
+    assert spares_wanted({}, serves_a_room=False) == ONE_PERSON_SPARES
+    assert spares_wanted({}, serves_a_room=True) == ROOM_SPARES == 30  # issue 16: up to 30 attendees
+    assert spares_wanted({SPARES_VARIABLE: "5"}, serves_a_room=True) == 5
+    assert spares_wanted({SPARES_VARIABLE: "0"}, serves_a_room=False) == 0
+
+
+def test_moto_parses_its_bundled_key_once_per_process(sandbox_server):
+    # moto re-imported the same bundled RSA key for every CreateUserPool (a third of a seeding's CPU).
+    first, second = seed(sandbox_server), seed(sandbox_server)
+    try:
+        keys = [moto_adapter.find_pool(t["user_pool_id"]).json_web_key for t in (first, second)]
+        assert keys[0] is keys[1]
+    finally:
+        release(sandbox_server, first)
+        release(sandbox_server, second)
