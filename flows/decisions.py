@@ -112,7 +112,7 @@ def facts_of(presentation: Presentation) -> dict[FactName, str]:
             "groups": ",".join(map(str, claims.get("cognito:groups") or [])) or NONE_SHOWN,
         })
     if presentation.kind == "sigv4":
-        facts.update({"scope": presentation.signed_for or "this API's region/execute-api",
+        facts.update({"scope": presentation.signed_for or NONE_SHOWN,
                       "secret": "right" if presentation.secret_valid else "wrong",
                       "role": presentation.role_arn or NONE_SHOWN})
     return facts
