@@ -76,7 +76,8 @@ def run_decode(args: argparse.Namespace) -> int:
     try:
         decoded = decode_token(_read_token(args.token))
     except TokenFormatError as error:
-        _print_json({"error": {"code": error.code, "message": error.message}})
+        # JSON: the stable code and the English message (for logs), and the text in --lang
+        _print_json({"error": {"code": error.code, "message": error.message, "text": error.text(args.lang)}})
         return EXIT_INVALID
     _print_json(_decoded_view(decoded, args.lang))
     return EXIT_OK
