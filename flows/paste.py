@@ -179,7 +179,7 @@ def _settle(claims: dict[str, Any], signature: SignatureState, key_problem: Jwks
         settle.append(Finding("paste_jwks", "diagnosis.settle.issuer", {"iss": iss}))
     if key_problem is not None:
         settle.append(Finding(key_problem.code, "diagnosis.settle.key_problem",
-                              {"detail": key_problem.message}))
+                              {"detail": key_problem}))
     elif verification.check("key_lookup").passed is False:
         settle.append(Finding("key_not_found", "diagnosis.settle.other_keys"))
     return settle
