@@ -15,6 +15,7 @@ from typing import Any, get_args
 
 import pytest
 
+from flows.audit import AuditInputError, read_tokens
 from flows.errors import CodedError
 from flows.jwks import JwksError, JwksErrorCode, JwksSource, KeySet, jwks_url_for_issuer, read_jwks_file
 from flows.jwt_decode import MAX_TOKEN_CHARS, TokenFormatCode, TokenFormatError, decode_token
@@ -152,3 +153,15 @@ def test_an_http_error_reads_in_japanese(loopback_404: str) -> None:
 
 def test_every_jwks_code_is_covered() -> None:
     assert {code for code, _ in JWKS_CASES.values()} | {"http_error"} == set(get_args(JwksErrorCode))
+
+
+# --- audit input ----------------------------------------------------------------------------
+
+
+def test_an_audit_input_error_and_a_line_problem_read_in_japanese() -> None:
+    with pytest.raises(AuditInputError) as caught:
+        read_tokens(["user,when\n", "a,b\n"])
+    assert caught.value.text("ja").startswith("CSV のヘッダーにトークンの列がありません：")
+    problem = read_tokens(['{"ts": 1}'])[0].problem
+    assert problem is not None and problem.text("ja").startswith("JSON の行にトークンのフィールドがありません：")
+    assert "⟦" not in problem.text("ja") and problem.text("en").startswith("JSON line has no token field")
