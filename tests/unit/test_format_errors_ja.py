@@ -16,6 +16,7 @@ from typing import Any, get_args
 import pytest
 
 from flows.audit import AuditInputError, read_tokens
+from flows import cli
 from flows.errors import CodedError
 from flows.jwks import JwksError, JwksErrorCode, JwksSource, KeySet, jwks_url_for_issuer, read_jwks_file
 from flows.jwt_decode import MAX_TOKEN_CHARS, TokenFormatCode, TokenFormatError, decode_token
@@ -165,3 +166,8 @@ def test_an_audit_input_error_and_a_line_problem_read_in_japanese() -> None:
     problem = read_tokens(['{"ts": 1}'])[0].problem
     assert problem is not None and problem.text("ja").startswith("JSON の行にトークンのフィールドがありません：")
     assert "⟦" not in problem.text("ja") and problem.text("en").startswith("JSON line has no token field")
+
+
+def test_the_predict_commands_usage_error_reads_in_japanese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["predict", "a.b.c", "--lang", "ja"]) == 2
+    assert capsys.readouterr().err.strip() == "エラー：--topology FILE を指定してください (または --target aws)"
