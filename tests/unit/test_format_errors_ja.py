@@ -16,7 +16,7 @@ from typing import Any, get_args
 import pytest
 
 from flows.audit import AuditInputError, read_tokens
-from flows import cli
+from flows import cli, lab_users
 from flows.errors import CodedError
 from flows.jwks import JwksError, JwksErrorCode, JwksSource, KeySet, jwks_url_for_issuer, read_jwks_file
 from flows.jwt_decode import MAX_TOKEN_CHARS, TokenFormatCode, TokenFormatError, decode_token
@@ -171,3 +171,10 @@ def test_an_audit_input_error_and_a_line_problem_read_in_japanese() -> None:
 def test_the_predict_commands_usage_error_reads_in_japanese(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["predict", "a.b.c", "--lang", "ja"]) == 2
     assert capsys.readouterr().err.strip() == "エラー：--topology FILE を指定してください (または --target aws)"
+
+
+def test_the_lab_users_scripts_error_line_reads_in_japanese(monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("COGNITO_LAB_PASSWORD", raising=False)
+    assert lab_users.main(["--stack", "lab", "--lang", "ja"]) == 2
+    assert capsys.readouterr().err.startswith("エラー：COGNITO_LAB_PASSWORD を export してください")
