@@ -71,7 +71,7 @@ AuditReason = Literal["valid"] | VerifyErrorCode  # "valid", or the first failed
 class TokenInput(NamedTuple):
     line: int  # 1-based line number in the input, to find the token again
     text: str
-    problem: str = ""  # set when the line held no token to verify
+    problem: FlowsError | None = None  # set when the line held no token to verify
 
 
 _NO_PARAMS: dict[str, Any] = {}
@@ -271,7 +271,7 @@ def detect_format(first_line: str, field: str | None = None) -> InputFormat:
     if "," in stripped or _pick_field([stripped], field):  # a JWT never contains a comma
         header = next(csv.reader([stripped]))
         if _pick_field([cell.strip() for cell in header], field) is None:
-            raise AuditInputError(_no_field_message("CSV header", header, field))
+            raise _no_field(AuditInputError, "csv", header, field)
         return "csv"
     return "plain"
 
@@ -281,23 +281,26 @@ def _pick_field(names: Sequence[str], field: str | None) -> str | None:
     return next((name for name in candidates if name in names), None)
 
 
-def _no_field_message(where: str, names: Iterable[str], field: str | None) -> str:
-    wanted = repr(field) if field else "one of " + ", ".join(TOKEN_FIELDS)
+def _no_field(kind: type[FlowsError], where: Literal["csv", "json"], names: Iterable[str],
+              field: str | None) -> FlowsError:
+    """No token field in a CSV header or a JSON line, worded from the catalogue."""
     found = ", ".join(map(str, names))[:200]
-    return f"{where} has no token field: looked for {wanted}, found {found}"
+    if field:
+        return kind.worded(f"audit_error.no_named_field.{where}", wanted=repr(field), found=found)
+    return kind.worded(f"audit_error.no_field.{where}", wanted=", ".join(TOKEN_FIELDS), found=found)
 
 
 def _from_json_line(number: int, line: str, field: str | None) -> TokenInput:
     try:
         record: Any = json.loads(line)
     except (ValueError, RecursionError):
-        return TokenInput(number, "", "line is not JSON")
+        return TokenInput(number, "", FlowsError.worded("audit_error.line_not_json"))
     if not isinstance(record, dict):
-        return TokenInput(number, "", "line is JSON but not an object")
+        return TokenInput(number, "", FlowsError.worded("audit_error.line_not_object"))
     name = _pick_field(list(record), field)
     value = record.get(name) if name else None
     if not isinstance(value, str):
-        return TokenInput(number, "", _no_field_message("JSON line", record, field))
+        return TokenInput(number, "", _no_field(FlowsError, "json", record, field))
     return TokenInput(number, value)
 
 
@@ -311,7 +314,7 @@ def _from_csv(numbered: list[tuple[int, str]], field: str | None) -> list[TokenI
     for record in reader:
         number = body[reader.line_num - 1][0]  # line_num counts physical lines read so far
         value = record.get(column)
-        problem = "" if value else f"empty {column}"
+        problem = None if value else FlowsError.worded("audit_error.empty_field", column=column)
         inputs.append(TokenInput(number, value or "", problem))
     return inputs
 

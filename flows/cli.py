@@ -76,7 +76,8 @@ def run_decode(args: argparse.Namespace) -> int:
     try:
         decoded = decode_token(_read_token(args.token))
     except TokenFormatError as error:
-        _print_json({"error": {"code": error.code, "message": error.message}})
+        # JSON: the stable code and the English message (for logs), and the text in --lang
+        _print_json({"error": {"code": error.code, "message": error.message, "text": error.text(args.lang)}})
         return EXIT_INVALID
     _print_json(_decoded_view(decoded, args.lang))
     return EXIT_OK
@@ -121,7 +122,7 @@ def run_verify(args: argparse.Namespace) -> int:
     verification = verify_token(decoded, keys, expect)
     diagnosis = diagnose(verification, expect, key_problem=problem)
     if problem is not None:
-        print(i18n.text("cli.verify.warning_keys", args.lang, detail=problem.message), file=sys.stderr)
+        print(i18n.text("cli.verify.warning_keys", args.lang, detail=problem.text(args.lang)), file=sys.stderr)
     if args.format == "text":
         _print_diagnosis(diagnosis, verification.claims, args.lang)
     else:
@@ -142,7 +143,7 @@ def _keys_for_token(args: argparse.Namespace, decoded: DecodedToken,
     try:
         return _fetch_keys(args, kid if isinstance(kid, str) else None, issuer), None
     except (JwksError, UsageError) as error:
-        problem = error if isinstance(error, JwksError) else JwksError("untrusted_url", error.message)
+        problem = error if isinstance(error, JwksError) else JwksError("untrusted_url", error.message, error.key, error.params)
         return None, problem
 
 
@@ -222,7 +223,7 @@ def _keys_for_audit(args: argparse.Namespace, expect: Expectations) -> KeySet | 
     except JwksError as error:
         if error.code in ("untrusted_url", "invalid_url"):
             raise  # the issuer or URL given is not one keys may be fetched from: a usage error
-        print(f"{i18n.text('audit.keys_unavailable', args.lang)} ({error.message})", file=sys.stderr)
+        print(f"{i18n.text('audit.keys_unavailable', args.lang)} ({error.text(args.lang)})", file=sys.stderr)
         return None
 
 
@@ -387,5 +388,6 @@ def main(argv: Sequence[str] | None = None, commands: Sequence[Command] = COMMAN
     try:
         return args.run(args)
     except (UsageError, JwksError, AuditInputError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        lang = getattr(args, "lang", "en")
+        print(i18n.text("cli.error", lang, reason=error.text(lang)), file=sys.stderr)
         return EXIT_USAGE

@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from flows import predict
+from flows import i18n, predict
+from flows.cli_lang import add_lang_argument
 from flows.cli_walkthrough import _aws_target
 from flows.decisions import Decision
 from flows.errors import FlowsError
@@ -46,6 +47,7 @@ def add_predict_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="region of --stack")
     parser.add_argument("--route", action="append", metavar="KEY", help="only this route (repeatable)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_lang_argument(parser)
 
 
 class PredictUsageError(FlowsError, ValueError):
@@ -57,7 +59,7 @@ def _read_topology(path: str) -> dict[str, Any]:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         topology: dict[str, Any] = json.loads(text.strip().splitlines()[-1])
     except (OSError, ValueError, IndexError) as error:
-        raise PredictUsageError(f"cannot read the topology {path!r}: {error}") from None
+        raise PredictUsageError.worded("predict_error.unreadable_topology", path=repr(path), detail=str(error)) from None
     return topology
 
 
@@ -66,13 +68,13 @@ def _target(args: argparse.Namespace) -> Target:
         try:
             return _aws_target(args)
         except TargetConfigError as error:
-            raise PredictUsageError(str(error)) from None
+            raise PredictUsageError(error.message, error.key, error.params) from None
     if not args.topology:
-        raise PredictUsageError("--topology FILE is required (or --target aws)")
+        raise PredictUsageError.worded("predict_error.no_topology")
     try:
         return target_from_topology(_read_topology(args.topology))
     except KeyError as error:
-        raise PredictUsageError(f"the topology lacks {error}") from None
+        raise PredictUsageError.worded("predict_error.topology_lacks", field=str(error)) from None
 
 
 def _token(argument: str) -> str:
@@ -84,7 +86,7 @@ def _chosen(target: Target, keys: list[str] | None) -> list[ApiRoute]:
     routes = {f"{route.api} {route.method} {route.path}": route for route in target.routes}
     unknown = [key for key in keys or [] if key not in routes]
     if unknown:
-        raise PredictUsageError(f"unknown route {unknown[0]!r}; the target has: {', '.join(routes)}")
+        raise PredictUsageError.worded("predict_error.unknown_route", route=repr(unknown[0]), routes=", ".join(routes))
     return [routes[key] for key in keys] if keys else list(routes.values())
 
 
@@ -110,7 +112,7 @@ def run_predict(args: argparse.Namespace) -> int:
         routes = _chosen(target, args.route)
         keys = cached_jwks(target)
     except (PredictUsageError, JwksError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(i18n.text("cli.error", args.lang, reason=error.text(args.lang)), file=sys.stderr)
         return EXIT_USAGE
     decided = dict((id(route), d) for route, d in predict.predict_routes(_token(args.token), target, keys))
     rows = [_row(route, decided[id(route)]) for route in routes]

@@ -112,7 +112,7 @@ class KeySet:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> KeySet:
-        return cls.from_jwks(_parse_json(text, "JWKS"))
+        return cls.from_jwks(_parse_json(text))
 
     def lookup(self, kid: object) -> JwksKey | None:
         """The key named `kid`, or None. A kid is only ever a dictionary key here."""
@@ -138,10 +138,10 @@ class KeySet:
 
 def _key_entries(jwks: object) -> tuple[dict[str, Any], list[object]]:
     if not isinstance(jwks, dict):
-        raise JwksError("invalid_jwks", f"a JWKS is a JSON object, got {type(jwks).__name__}")
+        raise JwksError.coded("invalid_jwks", "jwks_error.not_object", type=type(jwks).__name__)
     keys = jwks.get("keys")
     if not isinstance(keys, list):
-        raise JwksError("invalid_jwks", 'a JWKS is an object with a "keys" list (RFC 7517 §5)')
+        raise JwksError.coded("invalid_jwks", "jwks_error.no_keys_list")
     return jwks, keys
 
 
@@ -205,11 +205,15 @@ def _declared_key_problem(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def _parse_json(data: str | bytes, what: str) -> object:
+def _parse_json(data: str | bytes, url: str = "") -> object:
+    """JSON from a pasted or saved JWKS, or from the answer of `url`."""
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as error:  # JSONDecodeError and UnicodeDecodeError too
-        raise JwksError("not_json", f"{what} is not JSON ({str(error)[:80]})") from None
+        detail = str(error)[:80]  # the JSON parser's own words
+        if url:
+            raise JwksError.coded("not_json", "jwks_error.response_not_json", url=url, detail=detail) from None
+        raise JwksError.coded("not_json", "jwks_error.not_json", detail=detail) from None
 
 
 def read_jwks_file(path: str | Path) -> KeySet:
@@ -218,10 +222,11 @@ def read_jwks_file(path: str | Path) -> KeySet:
         with open(path, "rb") as file:
             data = file.read(MAX_JWKS_BYTES + 1)
     except OSError as error:
-        message = f"cannot read JWKS file {str(path)!r}: {error.strerror}"
-        raise JwksError("unreadable_file", message) from None
+        raise JwksError.coded("unreadable_file", "jwks_error.unreadable_file", path=repr(str(path)),
+                              detail=error.strerror) from None
     if len(data) > MAX_JWKS_BYTES:
-        raise JwksError("invalid_jwks", f"JWKS file {str(path)!r} is over {MAX_JWKS_BYTES:,} bytes")
+        raise JwksError.coded("invalid_jwks", "jwks_error.file_too_large", path=repr(str(path)),
+                              limit=f"{MAX_JWKS_BYTES:,}")
     return KeySet.from_json(data)
 
 
@@ -233,12 +238,7 @@ def cognito_issuer(region: str, user_pool_id: str) -> str:
 def jwks_url_for_issuer(issuer: str) -> str:
     """The JWKS URL of a Cognito issuer; refuses any issuer that is not exactly Cognito's shape."""
     if not isinstance(issuer, str) or not COGNITO_ISSUER.fullmatch(issuer):
-        raise JwksError(
-            "untrusted_url",
-            f"will not fetch keys for issuer {str(issuer)[:100]!r}: keys are fetched only from "
-            "https://cognito-idp.<region>.amazonaws.com/<userPoolId>/.well-known/jwks.json "
-            "or from a JWKS URL you configure",
-        )
+        raise JwksError.coded("untrusted_url", "jwks_error.untrusted_issuer", issuer=repr(str(issuer)[:100]))
     return f"{issuer}/.well-known/jwks.json"
 
 
@@ -290,7 +290,7 @@ class JwksSource:
         if configured is not None:
             return configured
         if issuer is None:
-            raise JwksError("untrusted_url", "no JWKS URL configured and no issuer to derive one")
+            raise JwksError.coded("untrusted_url", "jwks_error.no_url")
         return jwks_url_for_issuer(issuer)
 
     def keys_for(self, kid: str | None = None, issuer: str | None = None, *, url: str | None = None) -> KeySet:
@@ -352,10 +352,11 @@ class JwksSource:
         if observe is not None:
             observe(response, body)
         if response.status_code != 200:
-            raise JwksError("http_error", _status_message(url, response))
+            raise _status_error(url, response)
         if len(body) > MAX_JWKS_BYTES:
-            raise JwksError("invalid_jwks", f"{url} returned over {MAX_JWKS_BYTES:,} bytes")
-        return KeySet.from_jwks(_parse_json(body, f"the response of {url}"))
+            raise JwksError.coded("invalid_jwks", "jwks_error.response_too_large", url=url,
+                                  limit=f"{MAX_JWKS_BYTES:,}")
+        return KeySet.from_jwks(_parse_json(body, url))
 
     def _get(self, url: str) -> requests.Response:
         try:
@@ -364,15 +365,16 @@ class JwksSource:
                 headers={"Accept": "application/json"},
             )
         except requests.Timeout:
-            message = f"{url} did not answer within {self._timeout:g} s"
-            raise JwksError("unreachable", message) from None
+            raise JwksError.coded("unreachable", "jwks_error.timeout", url=url,
+                                  seconds=f"{self._timeout:g}") from None
         except requests.RequestException as error:
-            raise JwksError("unreachable", f"cannot reach {url} ({type(error).__name__})") from None
+            raise JwksError.coded("unreachable", "jwks_error.unreachable", url=url,
+                                  error=type(error).__name__) from None
 
 
 def _configured_url(url: str | None) -> str | None:
     if url is not None and not url.startswith(("https://", "http://")):
-        raise JwksError("invalid_url", f"JWKS URL must start with https:// or http://: {url!r}")
+        raise JwksError.coded("invalid_url", "jwks_error.invalid_url", url=repr(url))
     return url
 
 
@@ -385,7 +387,7 @@ def _read_capped(url: str, response: requests.Response) -> bytes:
             if len(body) > MAX_JWKS_BYTES:
                 break
     except requests.RequestException as error:
-        raise JwksError("unreachable", f"{url} broke off its answer ({type(error).__name__})") from None
+        raise JwksError.coded("unreachable", "jwks_error.broke_off", url=url, error=type(error).__name__) from None
     return bytes(body[: MAX_JWKS_BYTES + 1])
 
 
@@ -398,8 +400,8 @@ def shared_source() -> JwksSource:
     return _SHARED_SOURCE
 
 
-def _status_message(url: str, response: requests.Response) -> str:
-    message = f"{url} answered HTTP {response.status_code}, not 200 with a JWKS"
+def _status_error(url: str, response: requests.Response) -> JwksError:
     if response.is_redirect:
-        message += f" (redirect to {response.headers.get('Location', '?')!r} not followed)"
-    return message
+        return JwksError.coded("http_error", "jwks_error.redirect", url=url, status=response.status_code,
+                               location=repr(response.headers.get("Location", "?")))
+    return JwksError.coded("http_error", "jwks_error.http_status", url=url, status=response.status_code)

@@ -24,6 +24,7 @@ from typing import Any, Literal, NamedTuple
 
 import pybase64
 
+from flows import i18n
 from flows.errors import CodedError
 
 __all__ = [
@@ -64,6 +65,23 @@ class TokenFormatError(CodedError, ValueError):
 
     code_type = TokenFormatCode
     code: TokenFormatCode
+
+    def text(self, lang: str = "en") -> str:
+        """In `lang`, with the segment's name (header, payload, signature) in `lang` too."""
+        if not self.key:
+            return self.message
+        params = dict(self.params)
+        if "segment" in params:
+            params["segment"] = i18n.text(f"format.segment.{params['segment']}", lang)
+        return i18n.text(self.key, lang, **params)
+
+
+def _format_error(code: str, key: str, **params: Any) -> TokenFormatError:
+    """A TokenFormatError worded from flows/locales/*/format_errors.json."""
+    english = dict(params)
+    if "segment" in english:
+        english["segment"] = i18n.text(f"format.segment.{english['segment']}", "en")
+    return TokenFormatError(code, i18n.text(key, "en", **english), key, params)
 
 
 class DecodedToken(NamedTuple):
@@ -120,7 +138,7 @@ def strip_bearer(text: str) -> str:
     paste both; a copied header line is just as common.
     """
     if not isinstance(text, str):
-        raise TokenFormatError("not_text", f"expected the token as text, got {type(text).__name__}")
+        raise _format_error("not_text", "format.not_text", type=type(text).__name__)
     if len(text) > MAX_TOKEN_CHARS:  # checked first: a 1 MB paste costs one comparison
         raise _too_large(len(text))
     stripped = text.strip()
@@ -129,29 +147,18 @@ def strip_bearer(text: str) -> str:
 
 
 def _too_large(length: int) -> TokenFormatError:
-    return TokenFormatError(
-        "too_large",
-        f"input is {length:,} characters; a JWT is at most {MAX_TOKEN_CHARS:,} here "
-        "(Cognito tokens are a few KB): paste only the token",
-    )
+    return _format_error("too_large", "format.too_large", length=f"{length:,}", limit=f"{MAX_TOKEN_CHARS:,}")
 
 
 def _split_segments(text: str) -> tuple[str, str, str]:
     if not text:
-        raise TokenFormatError("empty", "no token given")
+        raise _format_error("empty", "format.empty")
     parts = text.split(".")
     if len(parts) == 3:
         return parts[0], parts[1], parts[2]
     if len(parts) == 5:
-        raise TokenFormatError(
-            "encrypted_token",
-            "5 segments: this is an encrypted token (JWE), such as a refresh token; only signed "
-            "3-segment tokens (ID and access tokens) can be decoded",
-        )
-    raise TokenFormatError(
-        "wrong_segment_count",
-        f"a JWT has 3 dot-separated segments (header.payload.signature), this has {len(parts)}",
-    )
+        raise _format_error("encrypted_token", "format.encrypted_token")
+    raise _format_error("wrong_segment_count", "format.wrong_segment_count", n=len(parts))
 
 
 _PADDING = ("", "", "==", "=")  # by segment length % 4; 1 can't be base64 at all
@@ -177,12 +184,11 @@ def _segment_bytes(segment: str, name: str) -> bytes:
 
 def _check_base64url(segment: str, name: str) -> None:
     if not _BASE64URL.fullmatch(segment):
-        raise TokenFormatError("bad_base64url", _bad_character_message(segment, name))
+        raise _bad_character(segment, name)
     if len(segment) % 4 == 1:
-        raise TokenFormatError("bad_base64url", f"{name} segment is cut short: "
-                               f"{len(segment)} characters can't be base64url")
+        raise _format_error("bad_base64url", "format.cut_short", segment=name, length=len(segment))
     if not _is_canonical(segment):
-        raise TokenFormatError("bad_base64url", f"{name} segment is not canonical base64url")
+        raise _format_error("bad_base64url", "format.not_canonical", segment=name)
 
 
 def _base64url_bytes(segment: str) -> bytes:
@@ -203,14 +209,14 @@ def _is_canonical(segment: str) -> bool:
     return not unused_bits_mask or not _ALPHABET.index(segment[-1]) & unused_bits_mask
 
 
-def _bad_character_message(segment: str, name: str) -> str:
+def _bad_character(segment: str, name: str) -> TokenFormatError:
     position, char = next((i, c) for i, c in enumerate(segment) if not _BASE64URL.fullmatch(c))
-    hint = ""
+    key = "format.bad_character"
     if char in "+/":
-        hint = " (standard base64; a JWT uses base64url: '-' and '_')"
+        key = "format.bad_character.standard_base64"
     elif char == "=":
-        hint = " (JWT segments carry no '=' padding)"
-    return f"{name} segment is not base64url: character {char!r} at position {position}{hint}"
+        key = "format.bad_character.padding"
+    return _format_error("bad_base64url", key, segment=name, char=repr(char), position=position)
 
 
 def _decode_json_segment(segment: str, name: str) -> dict[str, Any]:
@@ -218,13 +224,11 @@ def _decode_json_segment(segment: str, name: str) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        message = f"{name} is not UTF-8 text (byte {error.start})"
-        raise TokenFormatError("not_utf8", message) from None
+        raise _format_error("not_utf8", "format.not_utf8", segment=name, byte=error.start) from None
     value = _parse_json(text, name)
     if not isinstance(value, dict):
-        raise TokenFormatError(
-            "not_json_object", f"{name} is JSON {type(value).__name__}, not a JSON object"
-        )
+        raise _format_error("not_json_object", "format.not_json_object", segment=name,
+                            json_type=type(value).__name__)
     return value
 
 
@@ -240,14 +244,14 @@ def _parse_json(text: str, name: str) -> object:
     try:
         return _JSON.decode(text)
     except _DuplicateKey as error:
-        message = f"{name} repeats the key {error.key!r}"
-        raise TokenFormatError("duplicate_json_key", message) from None
-    except json.JSONDecodeError as error:
-        message = f"{name} is not JSON: {error.msg} at {error.pos}"
-        raise TokenFormatError("not_json", message) from None
+        raise _format_error("duplicate_json_key", "format.duplicate_key", segment=name,
+                            name=repr(error.key)) from None
+    except json.JSONDecodeError as error:  # error.msg is the JSON parser's own English words
+        raise _format_error("not_json", "format.not_json", segment=name, detail=error.msg,
+                            position=error.pos) from None
     except (ValueError, RecursionError) as error:
         # NaN/Infinity, integers over Python's digit limit, absurd nesting: still "not JSON" to us.
-        raise TokenFormatError("not_json", f"{name} is not usable JSON: {_short(error)}") from None
+        raise _format_error("not_json", "format.not_usable_json", segment=name, detail=_short(error)) from None
 
 
 class _DuplicateKey(ValueError):

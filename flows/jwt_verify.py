@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, get_args
 
 from flows import i18n
-from flows.errors import CodedError
+from flows.errors import CodedError, FlowsError
 from flows.jwks import JwksKey, KeySet
 from flows.jwt_decode import DecodedToken, TokenFormatError, decode_token, token_kind, utc_iso
 
@@ -189,7 +189,7 @@ def verify_token(
     try:
         decoded = token if isinstance(token, DecodedToken) else decode_token(token)
     except TokenFormatError as error:
-        return _malformed(error.message)
+        return _malformed(error)
     outcomes = _run_checks(decoded, keys, expect, time.time() if now is None else now)
     error = _first_failure(outcomes, keys is None)
     return Verification(error is None, error, outcomes, decoded.header, decoded.claims)
@@ -209,11 +209,12 @@ def _first_failure(outcomes: tuple[_Outcome, ...], no_keys: bool) -> VerifyError
 _SIGNATURE = CHECK_ORDER.index("signature")
 
 
-def _malformed(message: str) -> Verification:
-    outcomes = ((False, "verify.structure.undecodable", {"detail": message}, "malformed"),) + tuple(
+def _malformed(problem: TokenFormatError) -> Verification:
+    params = {"detail": problem}  # rendered in the reader's language, see render_reason
+    outcomes = ((False, "verify.structure.undecodable", params, "malformed"),) + tuple(
         (None, "verify.not_run.undecodable", _NO_PARAMS, None) for _ in CHECK_ORDER[1:]
     )
-    error = VerifyError("malformed", "verify.structure.undecodable", {"detail": message})
+    error = VerifyError("malformed", "verify.structure.undecodable", params)
     return Verification(False, error, outcomes, {}, {})
 
 
@@ -456,8 +457,10 @@ def _client_claim_name(claims: dict[str, Any]) -> str:
 
 def render_reason(key: str, params: Mapping[str, Any] = _NO_PARAMS, lang: str = "en") -> str:
     """A reason in `lang`: parameters are shown by name (times as UTC, claim values quoted and
-    cut short, lists joined), so the catalogue sentences hold no formatting logic."""
-    shown = {name: _FORMATS.get(name, str)(value) for name, value in params.items()}
+    cut short, lists joined), so the catalogue sentences hold no formatting logic. A parameter
+    that is itself a lab error (why a token could not be decoded) is shown in `lang` too."""
+    shown = {name: value.text(lang) if isinstance(value, FlowsError) else _FORMATS.get(name, str)(value)
+             for name, value in params.items()}
     return i18n.text(key, lang, **shown)
 
 
@@ -483,5 +486,12 @@ _FORMATS: dict[str, Any] = {
 
 
 def _plain(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Parameters for JSON output: tuples become lists; values are the token's own JSON."""
-    return {name: list(value) if isinstance(value, tuple) else value for name, value in params.items()}
+    """Parameters for JSON output: tuples become lists, a lab error its English message; other
+    values are the token's own JSON."""
+    return {name: _plain_value(value) for name, value in params.items()}
+
+
+def _plain_value(value: object) -> object:
+    if isinstance(value, tuple):
+        return list(value)
+    return value.message if isinstance(value, FlowsError) else value

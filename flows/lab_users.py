@@ -21,6 +21,8 @@ from urllib.parse import quote
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from flows import i18n
+from flows.cli_lang import add_lang_argument
 from flows.target_sources import TargetConfigError, settings_from_stack, stack_region
 
 DEPARTMENT = "engineering"
@@ -119,16 +121,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m flows.lab_users", description=__doc__.split("\n\n")[0])
     parser.add_argument("--stack", required=True, help="the CloudFormation stack built from infra/cognito-lab.yaml")
     parser.add_argument("--region", help="the stack's region (default: boto3's, from AWS_DEFAULT_REGION or the profile)")
+    add_lang_argument(parser)
     args = parser.parse_args(argv)
     password = os.environ.get("COGNITO_LAB_PASSWORD", "")
     if not password:
-        print("error: export COGNITO_LAB_PASSWORD (8+ characters with upper, lower, digit and symbol)", file=sys.stderr)
+        print(i18n.text("cli.error", args.lang, reason=i18n.text("lab_users_error.no_password", args.lang)),
+              file=sys.stderr)
         return 2
     try:
         settings = settings_from_stack(args.stack, args.region)
         idp = boto3.client("cognito-idp", region_name=stack_region(args.region))
     except (TargetConfigError, ClientError, BotoCoreError) as error:  # no stack, no credentials, no region
-        print(f"error: {error}", file=sys.stderr)
+        # The lab's own words in --lang; AWS's and botocore's as they wrote them.
+        reason = error.text(args.lang) if isinstance(error, TargetConfigError) else str(error)
+        print(i18n.text("cli.error", args.lang, reason=reason), file=sys.stderr)
         return 2
     outcomes = create_all(idp, settings["user_pool_id"], settings["public_client_id"], password, ask_for_code)
     for username, outcome in outcomes:

@@ -179,7 +179,7 @@ def _settle(claims: dict[str, Any], signature: SignatureState, key_problem: Jwks
         settle.append(Finding("paste_jwks", "diagnosis.settle.issuer", {"iss": iss}))
     if key_problem is not None:
         settle.append(Finding(key_problem.code, "diagnosis.settle.key_problem",
-                              {"detail": key_problem.message}))
+                              {"detail": key_problem}))
     elif verification.check("key_lookup").passed is False:
         settle.append(Finding("key_not_found", "diagnosis.settle.other_keys"))
     return settle
@@ -225,7 +225,7 @@ def choose_keys(issuer: object, kid: object, target: Target, pasted_jwks: str, s
 
 @dataclass(frozen=True)
 class PastedReport:
-    format_error: str | None
+    format_error: TokenFormatError | None  # shown with .text(lang)
     keys: KeyChoice | None
     verification: Verification | None
     diagnosis: Diagnosis | None = None
@@ -237,7 +237,7 @@ def inspect_pasted(token: str, target: Target, pasted_jwks: str, expect: Expecta
     try:
         decoded = decode_token(token)
     except TokenFormatError as error:
-        return PastedReport(error.message, None, None)
+        return PastedReport(error, None, None)
     choice = choose_keys(decoded.claims.get("iss"), decoded.header.get("kid"), target, pasted_jwks,
                          sources, allow_fetch)
     verification = verify_token(decoded, choice.keys, expect, now)

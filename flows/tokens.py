@@ -23,10 +23,11 @@ class TokenReport:
     name: TokenName
     decoded: DecodedToken | None
     verification: Verification | None
-    format_error: str | None = None
+    format_error: TokenFormatError | None = None  # shown with .text(lang)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "format_error": self.format_error,
+        problem = self.format_error.message if self.format_error else None
+        return {"name": self.name, "format_error": problem,
                 "header": self.decoded.header if self.decoded else None,
                 "claims": self.decoded.claims if self.decoded else None,
                 "verification": self.verification.to_dict(include_token=False) if self.verification else None}
@@ -54,7 +55,7 @@ def report(token: str, name: TokenName, keys: KeySet, expect: Expectations) -> T
     try:
         decoded = decode_token(token)
     except TokenFormatError as error:
-        return TokenReport(name, None, None, str(error))
+        return TokenReport(name, None, None, error)
     return TokenReport(name, decoded, verify_token(token, keys, expect))
 
 

@@ -61,7 +61,7 @@ def test_csv_with_a_token_column() -> None:
              "carol,,missing\n"]
     inputs = read_tokens(lines)
     assert [(item.line, item.text == token) for item in inputs] == [(2, True), (4, True), (5, False)]
-    assert inputs[2].problem == "empty token"
+    assert inputs[2].problem.message == "empty token"
 
 
 @pytest.mark.parametrize("header", ["id,access_token", "IdToken,x", "x, jwt ,y"])
@@ -96,10 +96,10 @@ def test_json_lines_with_a_token_field() -> None:
              json.dumps({"token": 42}), "[1]", json.dumps({"authorization": f"Bearer {token}"})]
     inputs = read_tokens(lines)
     assert inputs[0] == TokenInput(1, token)
-    assert inputs[1].problem == "line is not JSON"
-    assert inputs[2].problem.startswith("JSON line has no token field")
-    assert inputs[3].problem.startswith("JSON line has no token field")
-    assert inputs[4].problem == "line is JSON but not an object"
+    assert inputs[1].problem.message == "line is not JSON"
+    assert inputs[2].problem.message.startswith("JSON line has no token field")
+    assert inputs[3].problem.message.startswith("JSON line has no token field")
+    assert inputs[4].problem.message == "line is JSON but not an object"
     assert inputs[5].text == f"Bearer {token}"
     rows = audit(lines)
     assert [row.reason for row in rows] == ["valid", "malformed", "malformed", "malformed",

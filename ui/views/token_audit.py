@@ -38,7 +38,7 @@ def render_audit_tab() -> None:
         with st.spinner(t("audit.running", count=len(lines))):
             audited = controller.audit(lines)
     except AuditInputError as error:
-        st.code(str(error), language="text")  # may quote the uploaded file: shown as text
+        st.code(error.text(session().lang), language="text")  # may quote the uploaded file: shown as text
         return
     if not audited.rows:
         st.warning(t("newcomer.audit.no_tokens", name=upload.name))
@@ -46,7 +46,7 @@ def render_audit_tab() -> None:
     lang = session().lang
     if audited.key_problem is not None:
         st.warning(t("audit.keys_unavailable"))
-        st.code(audited.key_problem.message, language="text")
+        st.code(audited.key_problem.text(lang), language="text")
     summary = summarize(audited.rows)
     st.bar_chart(pd.Series(summary, name=t("audit.count")))
     st.code("\n".join(explain_reasons(summary, lang)), language="text")

@@ -36,7 +36,7 @@ def render_paste_tab() -> None:
         return
     report = controller.check_pasted(token, jwks, expect, allow_fetch)
     if report.format_error:
-        show_problem(t("token.malformed"), report.format_error)
+        show_problem(t("token.malformed"), report.format_error.text(session().lang))
         return
     _render_report(report, token)
 

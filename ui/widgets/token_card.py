@@ -106,7 +106,8 @@ def show_problem(headline: str, detail: str) -> None:
 def _verdict(report: TokenReport) -> None:
     verification = report.verification
     if verification is None:
-        show_problem(t("token.malformed"), report.format_error or "")
+        problem = report.format_error
+        show_problem(t("token.malformed"), problem.text(session().lang) if problem else "")
     elif verification.valid:
         st.success(t("token.valid"))
     else:
