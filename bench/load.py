@@ -285,7 +285,15 @@ async def choose_user(page: Page, username: str, timeout_ms: float) -> None:
     await expect(field_).to_have_value(re.compile(rf"^{username}\b"), timeout=timeout_ms)
     # The page pre-fills each user's own password field. Until the run that draws this user's has
     # finished, a click on "Sign in" sends no password for them (NotAuthorizedException): wait.
-    await expect(page.get_by_label("Password", exact=True)).to_have_value(PASSWORDS[username], timeout=timeout_ms)
+    # On a busy machine the pre-filled field may not come (a rerun racing the pick): then type it,
+    # as a learner would, and leave the field so Streamlit takes the value.
+    password = page.get_by_label("Password", exact=True)
+    try:
+        await expect(password).to_have_value(PASSWORDS[username], timeout=min(timeout_ms, 15_000))
+    except AssertionError:
+        await password.fill(PASSWORDS[username])
+        await password.press("Tab")
+        await expect(password).to_have_value(PASSWORDS[username], timeout=timeout_ms)
 
 
 async def step_open(page: Page, url: str, timeout_ms: float) -> None:
