@@ -49,3 +49,20 @@ def dashboard_url() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def dashboard_on_localhost() -> Iterator[str]:
+    """A dashboard reached as http://localhost:<port>: the redirect_uri it registers without a
+    public host (ui/room.py), and a secure context with the RP id "localhost" for WebAuthn."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}", process)
+        yield f"http://localhost:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

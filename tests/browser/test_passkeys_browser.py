@@ -5,36 +5,15 @@ host: the dashboard is opened as http://localhost:<port>, and the sandbox seeds 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import _free_port, _wait_healthy
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 CHOICE_FLOW = "USER_AUTH — choice-based: passkeys and one-time codes"
-
-
-@pytest.fixture(scope="module")
-def dashboard_on_localhost() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield f"http://localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _main(page: Page):

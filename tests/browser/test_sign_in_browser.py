@@ -3,39 +3,16 @@ inside the page, and for real through the sandbox's hosted sign-in page and back
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.topology import USERS
-from tests.browser.conftest import _free_port, _wait_healthy
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 OAUTH_FLOW = "OAuth 2.0 authorization code with PKCE (hosted sign-in page)"
-
-
-@pytest.fixture(scope="module")
-def dashboard_on_localhost() -> Iterator[str]:
-    """A dashboard reached as http://localhost:<port>, the redirect_uri it registers and sends
-    without a public host (ui/room.py): any free port works, nothing is hard-wired to 8501."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    try:
-        _wait_healthy(f"http://127.0.0.1:{port}", process)
-        yield f"http://localhost:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _main(page: Page):
